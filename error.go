@@ -8,14 +8,14 @@ import (
 // Error codes. They are few on purpose: each maps to one HTTP status in the
 // HTTP adapter, and a client can act on each.
 const (
-	EINVALID      = "invalid"       // the input breaks a rule; Field names it
-	ENOTFOUND     = "not_found"     // no such record, or not visible to the actor
-	ECONFLICT     = "conflict"      // a duplicate, or a state that forbids the change
-	EUNAUTHORIZED = "unauthorized"  // no valid credentials
-	EFORBIDDEN    = "forbidden"     // valid credentials, insufficient role
-	ETOOMANY      = "too_many"      // rate limited
-	EUNAVAILABLE  = "unavailable"   // a dependency is down; retry later
-	EINTERNAL     = "internal"      // a bug or an unexpected failure
+	EINVALID      = "invalid"      // the input breaks a rule; Field names it
+	ENOTFOUND     = "not_found"    // no such record, or not visible to the actor
+	ECONFLICT     = "conflict"     // a duplicate, or a state that forbids the change
+	EUNAUTHORIZED = "unauthorized" // no valid credentials
+	EFORBIDDEN    = "forbidden"    // valid credentials, insufficient role
+	ETOOMANY      = "too_many"     // rate limited
+	EUNAVAILABLE  = "unavailable"  // a dependency is down; retry later
+	EINTERNAL     = "internal"     // a bug or an unexpected failure
 )
 
 // Error is the application error. Message is safe to show to a client; the

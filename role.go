@@ -33,12 +33,12 @@ func (r Role) IsCustomer() bool { return r == RoleCustomerAdmin || r == RoleCust
 type Permission int
 
 const (
-	PermRead            Permission = iota // read records in scope
-	PermWrite                             // change compliance records (customers, services, agreements)
-	PermManageProfile                     // change the processor profile
-	PermManageUsers                       // create and disable processor users
-	PermManageKeys                        // create and revoke API keys
-	PermManageOwnCustomer                 // a customer admin's contacts and users
+	PermRead              Permission = iota // read records in scope
+	PermWrite                               // change compliance records (customers, services, agreements)
+	PermManageProfile                       // change the processor profile
+	PermManageUsers                         // create and disable processor users
+	PermManageKeys                          // create and revoke API keys
+	PermManageOwnCustomer                   // a customer admin's contacts and users
 )
 
 // Can reports whether r grants p.
