@@ -72,7 +72,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 
 type sourceKey struct{}
 
-func safeMethod(m string) bool { return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions }
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
 
 func (s *Server) validCSRF(r *http.Request, want string) bool {
 	got := r.Header.Get("X-CSRF-Token")
