@@ -74,6 +74,9 @@ type UserService interface {
 	// CreateUser stores u with the password, hashed. EINVALID, ECONFLICT for
 	// a taken e-mail, EFORBIDDEN when the actor may not create that role.
 	CreateUser(ctx context.Context, u *User, password string) error
+	// CreateFirstOwner creates the first owner of a new installation, with
+	// no actor; ECONFLICT once any user exists.
+	CreateFirstOwner(ctx context.Context, u *User, password string) error
 	// SetUserDisabled disables or re-enables a user and ends its sessions.
 	SetUserDisabled(ctx context.Context, id int64, disabled bool) (*User, error)
 

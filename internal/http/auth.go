@@ -168,14 +168,17 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, email, password 
 	if !s.limiter.allow(ip, acct) {
 		return nil, nil, art28.Errorf(art28.ETOOMANY, "Too many failed sign-ins; wait 15 minutes and try again.")
 	}
-	u, err := s.svc.Users.Authenticate(r.Context(), email, password)
+	// No one is signed in yet: the actor carries only the address, for the
+	// activity record of the sign-in.
+	ctx := art28.NewContext(r.Context(), art28.Actor{Source: remoteAddr(r)})
+	u, err := s.svc.Users.Authenticate(ctx, email, password)
 	if err != nil {
 		if art28.ErrorCode(err) == art28.EUNAUTHORIZED {
 			s.limiter.fail(ip, acct)
 		}
 		return nil, nil, err
 	}
-	token, sess, err := s.svc.Users.CreateSession(r.Context(), u.ID, s.cfg.SessionTTL)
+	token, sess, err := s.svc.Users.CreateSession(ctx, u.ID, s.cfg.SessionTTL)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -79,7 +79,7 @@ func New(svc Services, cfg Config) *Server {
 	}
 	s := &Server{svc: svc, cfg: cfg, log: cfg.Logger, limiter: newLimiter(cfg.Now)}
 	mux := http.NewServeMux()
-	s.routes = append(s.apiRoutes(), s.uiRoutes()...)
+	s.routes = append(append(s.apiRoutes(), s.uiRoutes()...), s.setupRoutes()...)
 	for _, rt := range s.routes {
 		mux.Handle(rt.Pattern, s.wrap(rt))
 	}

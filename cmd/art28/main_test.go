@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/art28/art28/internal/demo"
+	"github.com/art28/art28/internal/store"
+	"github.com/art28/art28/internal/testrig"
+)
+
+// startMain runs the real wiring on port 0 with a fresh database.
+func startMain(t *testing.T, cfg *Config) (*Main, *bytes.Buffer) {
+	t.Helper()
+	var out, logs bytes.Buffer
+	m := NewMain(cfg, &out, &logs)
+	if err := m.Run(context.Background()); err != nil {
+		m.Close(context.Background())
+		t.Fatalf("run: %v\n%s", err, logs.String())
+	}
+	t.Cleanup(func() { m.Close(context.Background()) })
+	return m, &out
+}
+
+func testConfig(t *testing.T, args ...string) *Config {
+	t.Helper()
+	cfg, err := parseConfig("test", append([]string{"--addr", "127.0.0.1:0", "--data", t.TempDir()}, args...), func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func TestMainServesDemoEndToEnd(t *testing.T) {
+	m, out := startMain(t, testConfig(t, "--demo"))
+	base := "http://" + m.Addr()
+	if !strings.Contains(out.String(), "owner@processor.example") || !strings.Contains(out.String(), demo.Password) {
+		t.Fatalf("demo credentials not printed:\n%s", out)
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		res, err := http.Get(base + path)
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("%s: %v %v", path, err, res)
+		}
+		res.Body.Close()
+	}
+	body, _ := json.Marshal(map[string]string{"email": "owner@processor.example", "password": demo.Password})
+	res, err := http.Post(base+"/api/v1/session", "application/json", bytes.NewReader(body))
+	if err != nil || res.StatusCode != 201 {
+		t.Fatalf("sign in: %v %v", err, res)
+	}
+	var sess struct {
+		CSRFToken string `json:"csrf_token"`
+	}
+	json.NewDecoder(res.Body).Decode(&sess)
+	res.Body.Close()
+	cookie := res.Cookies()
+	req, _ := http.NewRequest("GET", base+"/api/v1/customers?limit=5", nil)
+	for _, c := range cookie {
+		req.AddCookie(c)
+	}
+	res, err = http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("customers: %v %v", err, res)
+	}
+	var list struct {
+		Items []map[string]any `json:"items"`
+		Total int              `json:"total"`
+	}
+	json.NewDecoder(res.Body).Decode(&list)
+	res.Body.Close()
+	if list.Total < 30 || len(list.Items) != 5 {
+		t.Fatalf("demo customers: total %d, page %d", list.Total, len(list.Items))
+	}
+	res, err = http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{"art28_http_requests_total", `route="GET /api/v1/customers"`, "art28_db_connections_open", "art28_jobs{"} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	// Shutdown is ordered and idempotent.
+	if err := m.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Fatal("server still answers after Close")
+	}
+}
+
+func TestMainFirstRunToken(t *testing.T) {
+	m, out := startMain(t, testConfig(t))
+	if m.FirstRunToken == "" || !strings.Contains(out.String(), "/setup?token="+m.FirstRunToken) {
+		t.Fatalf("no first-run token printed:\n%s", out)
+	}
+}
+
+func TestMainRefusesPostgresSchemaBehind(t *testing.T) {
+	dsn := testrig.PostgresDSN(t)
+	var logs bytes.Buffer
+	m := NewMain(testConfig(t, "--database-url", dsn), io.Discard, &logs)
+	err := m.Run(context.Background())
+	m.Close(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "art28 migrate") {
+		t.Fatalf("want a refusal naming art28 migrate, got %v", err)
+	}
+	m2, _ := startMain(t, testConfig(t, "--database-url", dsn, "--migrate"))
+	if m2.DB.Dialect() != store.Postgres {
+		t.Fatal("not on PostgreSQL")
+	}
+	res, err := http.Get("http://" + m2.Addr() + "/readyz")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("readyz: %v %v", err, res)
+	}
+}
+
+func TestConfigValidationAndRedaction(t *testing.T) {
+	env := func(k string) string {
+		if k == "ART28_DATABASE_URL" {
+			return "postgres://art28:s3cret@db.internal:5432/art28"
+		}
+		return ""
+	}
+	cfg, err := parseConfig("serve", nil, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	red := cfg.Redacted()
+	for i := 0; i < len(red); i += 2 {
+		if strings.Contains(fmtAny(red[i+1]), "s3cret") {
+			t.Fatalf("secret in log: %v", red)
+		}
+	}
+	if cfg.SecureCookies {
+		t.Fatal("loopback default should not force Secure cookies")
+	}
+	_, err = parseConfig("serve", []string{"--addr", "nonsense", "--workers", "0", "--database-url", "mysql://x"}, func(string) string { return "" })
+	for _, want := range []string{"--addr", "--workers", "--database-url"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("want an error naming %s, got %v", want, err)
+		}
+	}
+}
+
+func fmtAny(v any) string { b, _ := json.Marshal(v); return string(b) }

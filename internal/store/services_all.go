@@ -1,0 +1,25 @@
+package store
+
+// All returns every domain service backed by db.
+func All(db *DB) AllServices {
+	return AllServices{
+		Processor:  NewProcessor(db),
+		Services:   NewServices(db),
+		Customers:  NewCustomers(db),
+		Agreements: NewAgreements(db),
+		Users:      NewUsers(db),
+		APIKeys:    NewAPIKeys(db),
+		Activities: NewActivities(db),
+	}
+}
+
+// AllServices are the store's implementations of the domain services.
+type AllServices struct {
+	Processor  *Processor
+	Services   *Services
+	Customers  *Customers
+	Agreements *Agreements
+	Users      *Users
+	APIKeys    *APIKeys
+	Activities *Activities
+}
