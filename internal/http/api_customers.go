@@ -121,3 +121,18 @@ func (s *Server) apiDeleteContact(w http.ResponseWriter, r *http.Request) error 
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// customerInScope reads the {id} of a customer route and checks that the
+// actor may see that customer, so that a list below it (activity,
+// agreements, users) answers 404 for another customer's ID instead of an
+// empty list.
+func (s *Server) customerInScope(r *http.Request) (int64, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return 0, err
+	}
+	if _, err := s.svc.Customers.Customer(r.Context(), id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}

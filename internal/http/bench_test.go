@@ -1,0 +1,197 @@
+package http_test
+
+// Benchmarks of the real server against trivial baselines served the same
+// way (httptest on loopback, one HTTP client, keep-alive), so that the
+// ratio is what matters, not the machine. See docs/performance.md.
+//
+//	go test -run '^$' -bench . -count 5 ./internal/http/
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/art28/art28"
+	"github.com/art28/art28/internal/store"
+	"github.com/art28/art28/internal/testrig"
+)
+
+// benchGet sends GET url with the header b.N times and fails on any status
+// but 200.
+func benchGet(b *testing.B, c *http.Client, url string, h http.Header) {
+	b.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header = h
+	var n int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		resp, err := c.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("GET %s: %d", url, resp.StatusCode)
+		}
+		n = m
+	}
+	b.ReportMetric(float64(n), "resp-bytes")
+}
+
+// BenchmarkAgreementJSON is GET /api/v1/agreements/{id} with an API key,
+// through the real server on SQLite.
+func BenchmarkAgreementJSON(b *testing.B) {
+	app := testrig.NewApp(b, store.SQLite)
+	f := testrig.Seed(b, app.DB)
+	secret, err := app.Store.APIKeys.CreateAPIKey(testrig.As(testrig.Owner),
+		&art28.APIKey{Name: "bench", Role: art28.RoleReadOnly})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := http.Header{"Authorization": {"Bearer " + secret}, "Accept": {"application/json"}}
+	url := fmt.Sprintf("%s/api/v1/agreements/%d", app.HTTP.URL, f.Agreements["globex"].ID)
+	benchGet(b, app.HTTP.Client(), url, h)
+}
+
+// trivial is the small struct the JSON baseline encodes.
+type trivial struct {
+	ID      int64     `json:"id"`
+	Name    string    `json:"name"`
+	Active  bool      `json:"active"`
+	Created time.Time `json:"created_at"`
+}
+
+// BenchmarkTrivialJSON is the baseline of BenchmarkAgreementJSON: a handler
+// that JSON-encodes a small struct, served by httptest the same way.
+func BenchmarkTrivialJSON(b *testing.B) {
+	v := trivial{ID: 1, Name: "Globex Inc.", Active: true, Created: time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)}
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(v)
+	}))
+	defer hs.Close()
+	benchGet(b, hs.Client(), hs.URL+"/", http.Header{"Accept": {"application/json"}})
+}
+
+// benchCustomers is the 50 customers both page benchmarks show.
+var benchCustomers struct {
+	once sync.Once
+	list []*art28.Customer
+}
+
+func fiftyCustomers(b *testing.B, app *testrig.App) []*art28.Customer {
+	b.Helper()
+	ctx := testrig.As(testrig.Owner)
+	countries := []string{"DE", "FR", "NL", "SE", "IT", "IE", "US"}
+	for i := range 50 {
+		c := &art28.Customer{LegalName: fmt.Sprintf("Customer %02d GmbH", i), Address: "Street 1, City",
+			Country: countries[i%len(countries)], EUEstablished: i%len(countries) != 6, Role: art28.CustomerController}
+		if err := app.Store.Customers.CreateCustomer(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	list, total, err := app.Store.Customers.Customers(ctx, art28.CustomerFilter{Page: art28.Page{Limit: 50}})
+	if err != nil || total != 50 || len(list) != 50 {
+		b.Fatalf("customers: %d/%d, %v", len(list), total, err)
+	}
+	return list
+}
+
+// BenchmarkCustomersPage is GET /customers (50 rows) signed in, through the
+// real server on SQLite.
+func BenchmarkCustomersPage(b *testing.B) {
+	app := testrig.NewApp(b, store.SQLite)
+	fiftyCustomers(b, app)
+	body := strings.NewReader(fmt.Sprintf(`{"email":%q,"password":%q}`, testrig.OwnerEmail, testrig.OwnerPassword))
+	resp, err := app.HTTP.Client().Post(app.HTTP.URL+"/api/v1/session", "application/json", body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	resp.Body.Close()
+	var cookie string
+	for _, c := range resp.Cookies() {
+		if c.Name == "art28_session" {
+			cookie = c.String()
+		}
+	}
+	if resp.StatusCode != http.StatusCreated || cookie == "" {
+		b.Fatalf("sign in: %d, cookie %q", resp.StatusCode, cookie)
+	}
+	benchGet(b, app.HTTP.Client(), app.HTTP.URL+"/customers", http.Header{"Cookie": {cookie}})
+}
+
+// bareTable is the customers table of the real page, rendered by a bare
+// html/template from memory: same rows, same columns, no layout, no
+// database, no session.
+var bareTable = template.Must(template.New("bare").Funcs(template.FuncMap{
+	"title": func(s art28.CustomerRole) string {
+		if s == "" {
+			return ""
+		}
+		return strings.ToUpper(string(s[:1])) + string(s[1:])
+	},
+	"date": func(t time.Time) string { return t.Format("2 Jan 2006") },
+}).Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Customers</title></head><body>
+<h1>Customers</h1>
+<table class="customers">
+  <thead><tr><th>Legal name</th><th>Country</th><th>EU/EEA</th><th>Role</th><th>Since</th></tr></thead>
+  <tbody>
+  {{range .}}
+  <tr>
+    <td><a href="/customers/{{.ID}}">{{.LegalName}}</a></td>
+    <td>{{.Country}}</td>
+    <td>{{if .EUEstablished}}yes{{else}}<span class="muted">no</span>{{end}}</td>
+    <td>{{title .Role}}{{with .UpstreamController}}<br><span class="muted small">for {{.}}</span>{{end}}</td>
+    <td class="nowrap">{{date .CreatedAt}}</td>
+  </tr>
+  {{end}}
+  </tbody>
+</table>
+</body></html>
+`))
+
+// BenchmarkBareTemplate is the baseline of BenchmarkCustomersPage: the same
+// 50 rows, from memory, rendered by html/template and served by httptest.
+func BenchmarkBareTemplate(b *testing.B) {
+	benchCustomers.once.Do(func() {
+		app := testrig.NewApp(b, store.SQLite)
+		benchCustomers.list = fiftyCustomers(b, app)
+	})
+	list := benchCustomers.list
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if err := bareTable.Execute(w, list); err != nil {
+			http.Error(w, err.Error(), 500)
+		}
+	}))
+	defer hs.Close()
+	benchGet(b, hs.Client(), hs.URL+"/", nil)
+}
+
+// BenchmarkBareTemplateDiscard renders the bare table into io.Discard, with
+// no HTTP at all: the floor of both page benchmarks.
+func BenchmarkBareTemplateDiscard(b *testing.B) {
+	benchCustomers.once.Do(func() {
+		app := testrig.NewApp(b, store.SQLite)
+		benchCustomers.list = fiftyCustomers(b, app)
+	})
+	list := benchCustomers.list
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := bareTable.Execute(io.Discard, list); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

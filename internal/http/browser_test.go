@@ -1,0 +1,230 @@
+package http_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/art28/art28"
+	"github.com/art28/art28/internal/store"
+	"github.com/art28/art28/internal/testrig"
+)
+
+// chromiumPath returns the browser the browser tests drive: ART28_TEST_CHROMIUM,
+// else Debian's /usr/bin/chromium. Without one the test fails when
+// testrig.RequireAll, and is skipped, saying so, otherwise.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	p := os.Getenv("ART28_TEST_CHROMIUM")
+	if p == "" {
+		p = "/usr/bin/chromium"
+	}
+	if fi, err := os.Stat(p); err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
+		msg := fmt.Sprintf("no Chromium at %s (set ART28_TEST_CHROMIUM or install the chromium package): the browser test cannot run", p)
+		if testrig.RequireAll() {
+			t.Fatal(msg)
+		}
+		t.Skip("SKIPPED: " + msg)
+	}
+	return p
+}
+
+// newBrowserTab starts a headless Chromium for the test and returns a tab.
+// The flags suit a container where tests run as root: no sandbox, no GPU,
+// nothing that reaches the network by itself, a throwaway profile.
+func newBrowserTab(t *testing.T) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	tab, cancelTab := chromedp.NewContext(actx)
+	t.Cleanup(cancelTab)
+	return tab
+}
+
+// TestBrowserSignInCreateCustomer is the main path of the UI in a real
+// browser: sign in, create a customer with the form, find it in the list.
+// With ART28_SCREENSHOT=1 it also saves the customers page as
+// docs/screenshot.png, for the README.
+func TestBrowserSignInCreateCustomer(t *testing.T) {
+	tab := newBrowserTab(t)
+	app := testrig.NewApp(t, store.SQLite)
+	seedDemo(t, app)
+	base := app.HTTP.URL
+
+	// Sign in.
+	if err := chromedp.Do(tab,
+		chromedp.Navigate(base+"/customers"), // anonymous: sent to sign in
+		chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), testrig.OwnerEmail),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), testrig.OwnerPassword),
+	); err != nil {
+		t.Fatalf("sign-in form: %v", err)
+	}
+	resp, err := chromedp.RunResponse(tab, chromedp.Click(chromedp.CSS(`form[action="/signin"] button[type="submit"]`)))
+	if err != nil {
+		t.Fatalf("submit sign-in: %v", err)
+	}
+	if resp.Status != 200 {
+		t.Fatalf("after sign-in: status %d", resp.Status)
+	}
+	loc, err := chromedp.Run(tab, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(loc, "/customers") {
+		t.Fatalf("sign-in did not go back to the page asked for: %s", loc)
+	}
+
+	// Create a customer with the form.
+	if err := chromedp.Do(tab,
+		chromedp.Navigate(base+"/customers/new"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="legal_name"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="legal_name"]`), "Brightwater Clinics GmbH"),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name="address"]`), "Seestraße 12\n70174 Stuttgart"),
+		chromedp.SetValue(chromedp.CSS(`select[name="country"]`), "DE"),
+		chromedp.Click(chromedp.CSS(`input[name="eu_established"]`)),
+	); err != nil {
+		t.Fatalf("fill the customer form: %v", err)
+	}
+	resp, err = chromedp.RunResponse(tab, chromedp.Click(chromedp.CSS(`form[action="/customers"] button[type="submit"]`)))
+	if err != nil {
+		t.Fatalf("submit the customer form: %v", err)
+	}
+	if resp.Status != 200 {
+		t.Fatalf("after creating: status %d", resp.Status)
+	}
+	h1, err := chromedp.Run(tab, chromedp.Text(chromedp.CSS(`main h1`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	flash, err := chromedp.Run(tab, chromedp.Text(chromedp.CSS(`.flash`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h1 != "Brightwater Clinics GmbH" || !strings.Contains(flash, "is created") {
+		t.Fatalf("after creating: h1 %q, flash %q", h1, flash)
+	}
+	details, err := chromedp.Run(tab, chromedp.Text(chromedp.CSS(`#details dl.props`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(details, "Germany (DE)") || !strings.Contains(details, "Seestraße 12") {
+		t.Fatalf("details: %q", details)
+	}
+
+	// See it in the list.
+	if err := chromedp.Do(tab,
+		chromedp.Navigate(base+"/customers"),
+		chromedp.WaitVisible(chromedp.CSS(`table.customers`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := chromedp.Run(tab, chromedp.Text(chromedp.CSS(`table.customers tbody`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rows, "Brightwater Clinics GmbH") {
+		t.Fatalf("the new customer is not in the list: %q", rows)
+	}
+
+	if os.Getenv("ART28_SCREENSHOT") == "1" {
+		png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot: %v", err)
+		}
+		out := filepath.Join("..", "..", "docs", "screenshot.png")
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(out, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("saved %s (%d bytes)", out, len(png))
+	}
+}
+
+// seedDemo fills an App with a small processor's register, like the demo
+// data: a profile, services, a template, customers in several countries with
+// contacts and agreements in each status.
+func seedDemo(t *testing.T, app *testrig.App) {
+	t.Helper()
+	ctx := testrig.As(testrig.Owner)
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(app.Store.Processor.UpdateProfile(ctx, &art28.ProcessorProfile{LegalName: "Nordvault Backup GmbH",
+		Country: "DE", DPOName: "Dana Weber", DPOEmail: "dpo@nordvault.example"}))
+	must(app.Store.Agreements.CreateTemplate(ctx, &art28.AgreementTemplate{Key: "standard-dpa", Title: "Standard DPA"}))
+	backup := &art28.Service{Name: "Cloud Backup", Nature: "Storage of encrypted backups", Purposes: []string{"Backup", "Restore"},
+		DataCategories: []string{"Any data in the backups"}, SubjectCategories: []string{"Customers' end users"},
+		ClientSideEncryption: true, Locations: []string{"DE", "FI"}}
+	hosting := &art28.Service{Name: "Managed Hosting", Nature: "Hosting of web applications", Purposes: []string{"Hosting"},
+		DataCategories: []string{"Account data", "Usage data"}, SubjectCategories: []string{"Customers' end users", "Customers' staff"},
+		Locations: []string{"DE"}}
+	must(app.Store.Services.CreateService(ctx, backup))
+	must(app.Store.Services.CreateService(ctx, hosting))
+	customers := []struct {
+		name, country string
+		eu            bool
+		status        art28.AgreementStatus
+	}{
+		{"Alpenblick Hotels AG", "AT", true, art28.AgreementActive},
+		{"Baltic Freight SIA", "LV", true, art28.AgreementActive},
+		{"Casa Verde Seguros S.A.", "ES", true, art28.AgreementDraft},
+		{"Dunmore Legal LLP", "IE", true, art28.AgreementActive},
+		{"Fjordline Analytics AS", "NO", true, art28.AgreementTerminating},
+		{"Helvetia Robotics SA", "CH", false, art28.AgreementActive},
+		{"Lumière Editions SARL", "FR", true, art28.AgreementActive},
+		{"Polder Energie B.V.", "NL", true, art28.AgreementEnded},
+		{"Vistula Software sp. z o.o.", "PL", true, art28.AgreementDraft},
+	}
+	for i, x := range customers {
+		c := &art28.Customer{LegalName: x.name, Country: x.country, EUEstablished: x.eu}
+		must(app.Store.Customers.CreateCustomer(ctx, c))
+		must(app.Store.Customers.CreateContact(ctx, &art28.Contact{CustomerID: c.ID, Name: "Account Owner",
+			Email: fmt.Sprintf("owner%d@customer.example", i), Roles: []art28.ContactRole{art28.ContactAccountOwner}}))
+		ag := &art28.Agreement{CustomerID: c.ID, TemplateKey: "standard-dpa", ServiceIDs: []int64{backup.ID}}
+		if i%2 == 0 {
+			ag.ServiceIDs = append(ag.ServiceIDs, hosting.ID)
+		}
+		must(app.Store.Agreements.CreateAgreement(ctx, ag))
+		if x.status == art28.AgreementDraft {
+			continue
+		}
+		_, err := app.Store.Agreements.ConcludeAgreement(ctx, ag.ID, art28.Conclusion{Method: art28.ConcludedSignature,
+			AcceptedBy: "Managing director", AcceptedAt: app.Clock.Now().Add(-48 * time.Hour)})
+		must(err)
+		if x.status != art28.AgreementActive {
+			_, err = app.Store.Agreements.SetAgreementStatus(ctx, ag.ID, x.status)
+			must(err)
+		}
+	}
+}

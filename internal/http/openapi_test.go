@@ -1,0 +1,358 @@
+package http_test
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/pb33f/libopenapi-validator/config"
+	verrors "github.com/pb33f/libopenapi-validator/errors"
+
+	"github.com/art28/art28"
+	web "github.com/art28/art28/internal/http"
+	"github.com/art28/art28/internal/testrig"
+)
+
+// newValidator parses the embedded document and builds a validator that
+// also asserts formats (date-time, email).
+func newValidator(t testing.TB) (libopenapi.Document, validator.Validator) {
+	t.Helper()
+	doc, err := libopenapi.NewDocument(web.OpenAPIDocument())
+	if err != nil {
+		t.Fatalf("parse openapi.json: %v", err)
+	}
+	v, errs := validator.NewValidator(doc, config.WithFormatAssertions())
+	if len(errs) > 0 {
+		t.Fatalf("build validator: %v", errs)
+	}
+	return doc, v
+}
+
+// describe lists validation errors one per line, with the schema failures.
+func describe(errs []*verrors.ValidationError) string {
+	var b strings.Builder
+	for _, e := range errs {
+		fmt.Fprintf(&b, "\n  - %s: %s", e.Message, e.Reason)
+		for _, f := range e.SchemaValidationErrors {
+			fmt.Fprintf(&b, "\n      %s: %s", f.FieldPath, f.Reason)
+		}
+	}
+	return b.String()
+}
+
+func TestOpenAPIDocumentIsValid(t *testing.T) {
+	_, v := newValidator(t)
+	if ok, errs := v.ValidateDocument(); !ok {
+		t.Fatalf("openapi.json is not a valid OpenAPI document:%s", describe(errs))
+	}
+}
+
+// documentedOperations returns "METHOD /path" for every operation of the
+// document.
+func documentedOperations(t testing.TB) map[string]bool {
+	doc, _ := newValidator(t)
+	m, err := doc.BuildV3Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := map[string]bool{}
+	for p, item := range m.Model.Paths.PathItems.FromOldest() {
+		for method := range item.GetOperations().FromOldest() {
+			ops[strings.ToUpper(method)+" "+p] = true
+		}
+	}
+	return ops
+}
+
+// apiPatterns returns the API route patterns of a server.
+func apiPatterns(s *web.Server) map[string]bool {
+	out := map[string]bool{}
+	for _, rt := range s.Routes() {
+		if hasPrefixAPI(rt.Pattern) {
+			out[rt.Pattern] = true
+		}
+	}
+	return out
+}
+
+func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
+	routes := apiPatterns(web.New(web.Services{}, web.Config{}))
+	ops := documentedOperations(t)
+	for p := range routes {
+		if !ops[p] {
+			t.Errorf("route %q is not in openapi.json", p)
+		}
+	}
+	for op := range ops {
+		if !routes[op] {
+			t.Errorf("openapi.json documents %q, which is not a route", op)
+		}
+	}
+}
+
+// conformance validates every exchange of a client against the document
+// and notes which routes answered with success.
+type conformance struct {
+	t   testing.TB
+	v   validator.Validator
+	mux *http.ServeMux
+
+	mu      sync.Mutex
+	covered map[string]bool // route pattern -> answered 2xx
+}
+
+func newConformance(t testing.TB, s *web.Server) *conformance {
+	_, v := newValidator(t)
+	c := &conformance{t: t, v: v, mux: http.NewServeMux(), covered: map[string]bool{}}
+	for p := range apiPatterns(s) {
+		c.mux.HandleFunc(p, func(http.ResponseWriter, *http.Request) {})
+	}
+	return c
+}
+
+func (c *conformance) observe(req *http.Request, resp *http.Response, badInput bool) {
+	c.t.Helper()
+	what := fmt.Sprintf("%s %s -> %d", req.Method, req.URL.RequestURI(), resp.StatusCode)
+	_, pattern := c.mux.Handler(req)
+	if pattern == "" {
+		c.t.Errorf("%s: no route", what)
+	}
+	if resp.StatusCode < 300 {
+		c.mu.Lock()
+		c.covered[pattern] = true
+		c.mu.Unlock()
+	}
+	// The request is validated first, on its own, because the validator
+	// reads its body.
+	okReq, reqErrs := c.v.ValidateHttpRequestSync(req)
+	switch {
+	case badInput && okReq:
+		c.t.Errorf("%s: the request breaks the API's rules but the document accepts it", what)
+	case !badInput && !okReq:
+		c.t.Errorf("%s: request does not match openapi.json:%s", what, describe(reqErrs))
+	}
+	if ok, errs := c.v.ValidateHttpResponse(req, resp); !ok {
+		c.t.Errorf("%s: response does not match openapi.json:%s", what, describe(errs))
+	}
+}
+
+// TestOpenAPIConformance drives a realistic session through every API
+// route, with both kinds of credentials and the common errors, and checks
+// every request and response against openapi.json.
+func TestOpenAPIConformance(t *testing.T) {
+	for _, d := range testrig.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			app := testrig.NewApp(t, d)
+			conf := newConformance(t, app.Server)
+			base := newClient(t, app)
+			base.observe = conf.observe
+
+			// Public: the document itself, and a failed sign-in.
+			base.call("GET", "/api/v1/openapi.json", nil).want(t, 200)
+			base.call("POST", "/api/v1/session", map[string]string{"email": testrig.OwnerEmail, "password": "wrong password!"}).
+				wantError(t, 401, art28.EUNAUTHORIZED, "")
+			base.callBad("GET", "/api/v1/me", nil).wantError(t, 401, art28.EUNAUTHORIZED, "")
+			base.callBad("GET", "/api/v1/customers", nil).wantError(t, 401, art28.EUNAUTHORIZED, "")
+			base.withKey("art28_not-a-key").call("GET", "/api/v1/customers", nil).wantError(t, 401, art28.EUNAUTHORIZED, "")
+
+			// The owner signs in and creates an API key for a privacy officer.
+			owner := base.signIn(testrig.OwnerEmail, testrig.OwnerPassword)
+			me := decodeAs[map[string]any](t, owner.call("GET", "/api/v1/me", nil).want(t, 200))
+			if me["kind"] != "user" || me["role"] != "owner" || me["csrf_token"] != owner.csrf {
+				t.Errorf("me = %v", me)
+			}
+			// A session that changes something without its CSRF token is refused.
+			noCSRF := *owner
+			noCSRF.csrf = ""
+			noCSRF.call("POST", "/api/v1/agreement-templates", map[string]any{"key": "x", "title": "X"}).wantError(t, 403, art28.EFORBIDDEN, "")
+
+			keyResp := owner.call("POST", "/api/v1/api-keys", map[string]any{"name": "compliance sync", "role": "privacy_officer"}).want(t, 201)
+			newKey := decodeAs[struct {
+				ID     int64  `json:"id"`
+				Secret string `json:"secret"`
+				Prefix string `json:"prefix"`
+			}](t, keyResp)
+			if !strings.HasPrefix(newKey.Secret, newKey.Prefix) || len(newKey.Secret) <= len(newKey.Prefix) {
+				t.Errorf("new key: secret %q, prefix %q", newKey.Secret, newKey.Prefix)
+			}
+			po := base.withKey(newKey.Secret)
+			me = decodeAs[map[string]any](t, po.call("GET", "/api/v1/me", nil).want(t, 200))
+			if me["kind"] != "api_key" || me["role"] != "privacy_officer" {
+				t.Errorf("me = %v", me)
+			}
+			keys := decodeAs[list[map[string]any]](t, owner.call("GET", "/api/v1/api-keys", nil).want(t, 200))
+			for _, k := range keys.Items {
+				if _, leaked := k["secret"]; leaked {
+					t.Errorf("list shows a secret: %v", k)
+				}
+			}
+
+			// The processor profile.
+			po.call("GET", "/api/v1/processor", nil).want(t, 200)
+			profile := map[string]any{"legal_name": "Hosting AG", "address": "Hauptstrasse 1, Berlin", "country": "de",
+				"dpo_name": "Dana", "dpo_email": "dpo@hosting.example", "supervisory_authority": "BlnBDI"}
+			po.call("PUT", "/api/v1/processor", profile).want(t, 200)
+			got := decodeAs[map[string]any](t, po.call("GET", "/api/v1/processor", nil).want(t, 200))
+			if got["country"] != "DE" || got["legal_name"] != "Hosting AG" {
+				t.Errorf("profile = %v", got)
+			}
+			po.call("PUT", "/api/v1/processor", map[string]any{"legal_name": "Hosting AG", "country": "XX"}).
+				wantError(t, 422, art28.EINVALID, "country")
+
+			// Services.
+			svcIn := map[string]any{"name": "Mail", "nature": "Hosting of e-mail", "purposes": []string{"e-mail"},
+				"data_categories": []string{"messages"}, "subject_categories": []string{"staff"}, "locations": []string{"DE", "fi"}}
+			svc := decodeAs[struct {
+				ID int64 `json:"id"`
+			}](t, po.call("POST", "/api/v1/services", svcIn).want(t, 201))
+			po.call("POST", "/api/v1/services", svcIn).wantError(t, 409, art28.ECONFLICT, "name")
+			po.call("GET", "/api/v1/services?limit=10", nil).want(t, 200)
+			po.call("GET", path("/api/v1/services/%d", svc.ID), nil).want(t, 200)
+			svcIn["client_side_encryption"] = true
+			po.call("PUT", path("/api/v1/services/%d", svc.ID), svcIn).want(t, 200)
+			po.call("GET", "/api/v1/services/999999", nil).wantError(t, 404, art28.ENOTFOUND, "")
+
+			// Customers and contacts.
+			custIn := map[string]any{"legal_name": "Acme GmbH", "country": "DE", "eu_established": true}
+			cust := decodeAs[struct {
+				ID int64 `json:"id"`
+			}](t, po.call("POST", "/api/v1/customers", custIn).want(t, 201))
+			po.call("POST", "/api/v1/customers", custIn).wantError(t, 409, art28.ECONFLICT, "legal_name")
+			po.call("POST", "/api/v1/customers", map[string]any{"legal_name": "Nowhere Ltd", "country": "XX"}).
+				wantError(t, 422, art28.EINVALID, "country")
+			po.callBad("POST", "/api/v1/customers", map[string]any{"legal_name": 42, "country": "DE"}).
+				wantError(t, 422, art28.EINVALID, "legal_name")
+			po.call("GET", "/api/v1/customers?q=acme&country=DE", nil).want(t, 200)
+			po.call("GET", path("/api/v1/customers/%d", cust.ID), nil).want(t, 200)
+			po.call("GET", "/api/v1/customers/999999", nil).wantError(t, 404, art28.ENOTFOUND, "")
+			po.call("PATCH", path("/api/v1/customers/%d", cust.ID), map[string]any{"address": "Ring 2, Hamburg"}).want(t, 200)
+			contact := decodeAs[struct {
+				ID int64 `json:"id"`
+			}](t, po.call("POST", path("/api/v1/customers/%d/contacts", cust.ID),
+				map[string]any{"name": "Carla", "email": "carla@acme.example", "roles": []string{"dpo", "legal"}}).want(t, 201))
+			po.call("POST", path("/api/v1/customers/%d/contacts", cust.ID),
+				map[string]any{"name": "Carla", "email": "carla@acme.example", "roles": []string{"dpo"}}).wantError(t, 409, art28.ECONFLICT, "email")
+			po.callBad("POST", path("/api/v1/customers/%d/contacts", cust.ID),
+				map[string]any{"name": "Carl", "email": "not-an-address", "roles": []string{"dpo"}}).wantError(t, 422, art28.EINVALID, "email")
+			tmp := decodeAs[struct {
+				ID int64 `json:"id"`
+			}](t, po.call("POST", path("/api/v1/customers/%d/contacts", cust.ID),
+				map[string]any{"name": "Temp", "email": "temp@acme.example", "roles": []string{"security"}}).want(t, 201))
+			po.call("DELETE", path("/api/v1/customers/%d/contacts/%d", cust.ID, tmp.ID), nil).want(t, 204)
+			po.call("DELETE", path("/api/v1/customers/%d/contacts/%d", cust.ID, tmp.ID), nil).wantError(t, 404, art28.ENOTFOUND, "")
+			contacts := decodeAs[list[map[string]any]](t, po.call("GET", path("/api/v1/customers/%d/contacts", cust.ID), nil).want(t, 200))
+			if contacts.Total != 1 || contacts.Items[0]["id"] != float64(contact.ID) {
+				t.Errorf("contacts = %+v", contacts)
+			}
+
+			// Templates and agreements.
+			tplIn := map[string]any{"key": "dpa-standard", "title": "Standard DPA", "description": "Our standard terms."}
+			po.call("POST", "/api/v1/agreement-templates", tplIn).want(t, 201)
+			po.call("POST", "/api/v1/agreement-templates", tplIn).wantError(t, 409, art28.ECONFLICT, "key")
+			po.call("GET", "/api/v1/agreement-templates", nil).want(t, 200)
+			agIn := map[string]any{"customer_id": cust.ID, "template_key": "dpa-standard", "service_ids": []int64{svc.ID}}
+			ag := decodeAs[struct {
+				ID         int64 `json:"id"`
+				Status     string
+				Conclusion any
+			}](t, po.call("POST", "/api/v1/agreements", agIn).want(t, 201))
+			if ag.Status != "draft" || ag.Conclusion != nil {
+				t.Errorf("new agreement: %+v", ag)
+			}
+			po.call("POST", "/api/v1/agreements", map[string]any{"customer_id": cust.ID, "template_key": "dpa-standard", "service_ids": []int64{999999}}).
+				wantError(t, 422, art28.EINVALID, "service_ids")
+			po.call("GET", path("/api/v1/agreements?customer_id=%d&status=draft&offset=0&limit=5", cust.ID), nil).want(t, 200)
+			po.call("GET", path("/api/v1/agreements/%d", ag.ID), nil).want(t, 200)
+			po.call("GET", "/api/v1/agreements/999999", nil).wantError(t, 404, art28.ENOTFOUND, "")
+			po.call("POST", path("/api/v1/agreements/%d/status", ag.ID), map[string]any{"status": "terminating"}).
+				wantError(t, 409, art28.ECONFLICT, "status")
+			conclusion := map[string]any{"method": "electronic", "accepted_by": "carla@acme.example",
+				"accepted_at": "2027-03-01T08:30:00Z", "accepted_from": "198.51.100.7", "document_hash": strings.Repeat("ab", 32)}
+			po.call("POST", path("/api/v1/agreements/%d/conclude", ag.ID), conclusion).want(t, 200)
+			po.call("POST", path("/api/v1/agreements/%d/conclude", ag.ID), conclusion).wantError(t, 409, art28.ECONFLICT, "status")
+			po.call("POST", path("/api/v1/agreements/%d/status", ag.ID), map[string]any{"status": "terminating"}).want(t, 200)
+			po.call("GET", path("/api/v1/customers/%d/agreements?status=terminating", cust.ID), nil).want(t, 200)
+			concluded := map[string]any{"customer_id": cust.ID, "template_key": "dpa-standard", "service_ids": []int64{svc.ID},
+				"status": "active", "conclusion": map[string]any{"method": "signature", "accepted_by": "Carla", "accepted_at": "2026-12-01T10:00:00Z"}}
+			po.call("POST", "/api/v1/agreements", concluded).want(t, 201)
+
+			// Users: processor staff need the owner; customer staff.
+			userIn := map[string]any{"email": "oscar@hosting.example", "name": "Oscar", "role": "operator", "password": "a long enough password"}
+			user := decodeAs[struct {
+				ID int64 `json:"id"`
+			}](t, owner.call("POST", "/api/v1/users", userIn).want(t, 201))
+			owner.call("POST", "/api/v1/users", userIn).wantError(t, 409, art28.ECONFLICT, "email")
+			po.call("POST", "/api/v1/users", map[string]any{"email": "p@hosting.example", "name": "P", "role": "operator", "password": "a long enough password"}).
+				wantError(t, 403, art28.EFORBIDDEN, "")
+			owner.call("GET", "/api/v1/users", nil).want(t, 200)
+			owner.call("POST", path("/api/v1/users/%d/disable", user.ID), nil).want(t, 200)
+			owner.call("POST", path("/api/v1/users/%d/enable", user.ID), nil).want(t, 200)
+			owner.call("POST", "/api/v1/users/999999/disable", nil).wantError(t, 404, art28.ENOTFOUND, "")
+			admin := map[string]any{"email": "ada@acme.example", "name": "Ada", "role": "customer_admin", "password": "another long password"}
+			po.call("POST", path("/api/v1/customers/%d/users", cust.ID), admin).want(t, 201)
+			po.call("GET", path("/api/v1/customers/%d/users", cust.ID), nil).want(t, 200)
+
+			// The customer's admin signs in and sees its own records only.
+			ada := base.signIn("ada@acme.example", "another long password")
+			me = decodeAs[map[string]any](t, ada.call("GET", "/api/v1/me", nil).want(t, 200))
+			if me["customer_id"] != float64(cust.ID) {
+				t.Errorf("me = %v", me)
+			}
+			ada.call("GET", path("/api/v1/customers/%d/activity", cust.ID), nil).want(t, 200)
+			ada.call("POST", "/api/v1/services", svcIn).wantError(t, 403, art28.EFORBIDDEN, "")
+
+			// API keys: a customer-bound key, revoked.
+			ck := decodeAs[struct {
+				ID     int64  `json:"id"`
+				Secret string `json:"secret"`
+			}](t, po.call("POST", "/api/v1/api-keys", map[string]any{"name": "acme portal", "role": "customer_member", "customer_id": cust.ID}).want(t, 201))
+			base.withKey(ck.Secret).call("GET", path("/api/v1/customers/%d", cust.ID), nil).want(t, 200)
+			po.call("POST", path("/api/v1/api-keys/%d/revoke", ck.ID), nil).want(t, 200)
+			po.call("POST", path("/api/v1/api-keys/%d/revoke", ck.ID), nil).wantError(t, 409, art28.ECONFLICT, "")
+			base.withKey(ck.Secret).call("GET", path("/api/v1/customers/%d", cust.ID), nil).wantError(t, 401, art28.EUNAUTHORIZED, "")
+			po.call("GET", "/api/v1/api-keys", nil).want(t, 200)
+
+			// Activity.
+			acts := decodeAs[list[map[string]any]](t, po.call("GET", path("/api/v1/activity?object_type=agreement&object_id=%d", ag.ID), nil).want(t, 200))
+			if acts.Total != 3 { // create, conclude, status
+				t.Errorf("agreement activity: %+v", acts)
+			}
+			po.call("GET", "/api/v1/activity?limit=2&offset=1", nil).want(t, 200)
+			po.call("GET", path("/api/v1/customers/%d/activity?limit=3", cust.ID), nil).want(t, 200)
+
+			// Sign out; the session is gone.
+			ada.call("DELETE", "/api/v1/session", nil).want(t, 204)
+			ada.call("GET", "/api/v1/me", nil).wantError(t, 401, art28.EUNAUTHORIZED, "")
+			owner.call("DELETE", "/api/v1/session", nil).want(t, 204)
+
+			// A body over 1 MiB, and a guesser stopped by the sign-in limit
+			// (last: it blocks this client's address for the rest of the test).
+			po.callBad("POST", "/api/v1/customers", map[string]any{"legal_name": strings.Repeat("a", 1<<20), "country": "DE"}).
+				wantError(t, 413, "too_large", "")
+			for range 10 { // the address has failed once already, above
+				r := base.call("POST", "/api/v1/session", map[string]string{"email": "guess@hosting.example", "password": "guess guess guess"})
+				if r.Status != 401 && r.Status != 429 {
+					t.Errorf("%s: want 401, then 429", r)
+				}
+			}
+			base.call("POST", "/api/v1/session", map[string]string{"email": testrig.OwnerEmail, "password": testrig.OwnerPassword}).
+				wantError(t, 429, art28.ETOOMANY, "")
+
+			var missed []string
+			for p := range apiPatterns(app.Server) {
+				if !conf.covered[p] {
+					missed = append(missed, p)
+				}
+			}
+			slices.Sort(missed)
+			if len(missed) > 0 {
+				t.Errorf("routes never answered with success in this test:\n  %s", strings.Join(missed, "\n  "))
+			}
+		})
+	}
+}
