@@ -38,13 +38,15 @@ func (c *PoolCollector) Collect(ch chan<- prometheus.Metric) {
 		if p.read && c.db.read == c.db.write {
 			continue
 		}
-		s := w
+		s, name := w, p.name
 		if p.read {
 			s = r
+		} else if c.db.read == c.db.write {
+			name = "shared" // PostgreSQL: one pool for reads and writes
 		}
-		ch <- prometheus.MustNewConstMetric(poolOpen, prometheus.GaugeValue, float64(s.OpenConnections), p.name)
-		ch <- prometheus.MustNewConstMetric(poolInUse, prometheus.GaugeValue, float64(s.InUse), p.name)
-		ch <- prometheus.MustNewConstMetric(poolWaits, prometheus.CounterValue, float64(s.WaitCount), p.name)
+		ch <- prometheus.MustNewConstMetric(poolOpen, prometheus.GaugeValue, float64(s.OpenConnections), name)
+		ch <- prometheus.MustNewConstMetric(poolInUse, prometheus.GaugeValue, float64(s.InUse), name)
+		ch <- prometheus.MustNewConstMetric(poolWaits, prometheus.CounterValue, float64(s.WaitCount), name)
 	}
 }
 
