@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -124,16 +125,48 @@ func loadServiceIDs(ctx context.Context, tx *Tx, list ...*art28.Agreement) error
 // findAgreement returns one agreement, confined to the actor's customer.
 func findAgreement(ctx context.Context, tx *Tx, a art28.Actor, id int64) (*art28.Agreement, error) {
 	cond, args := scope(a, "customer_id")
-	ag, err := scanAgreement(tx.queryRow(ctx, `SELECT `+agreementColumns+` FROM agreements WHERE id = ?`+cond,
-		append([]any{id}, args...)...))
+	// One statement, services included, so that reading an agreement needs
+	// no transaction (see viewOne).
+	var services sql.NullString
+	ag, err := scanAgreement(scanWith(tx.queryRow(ctx, `SELECT `+agreementColumns+`, `+serviceIDList(tx.dialect)+
+		` FROM agreements WHERE id = ?`+cond, append([]any{id}, args...)...), &services))
 	if err == sql.ErrNoRows {
 		return nil, errNotFound("Agreement", id)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return ag, loadServiceIDs(ctx, tx, ag)
+	ag.ServiceIDs = []int64{}
+	for _, f := range strings.Split(services.String, ",") {
+		if f == "" {
+			continue
+		}
+		sid, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("service list %q: %w", services.String, err)
+		}
+		ag.ServiceIDs = append(ag.ServiceIDs, sid)
+	}
+	return ag, nil
 }
+
+// serviceIDList is the column expression of an agreement's service IDs,
+// comma-separated in ascending order.
+func serviceIDList(d Dialect) string {
+	if d == Postgres {
+		return `(SELECT string_agg(service_id::text, ',' ORDER BY service_id) FROM agreement_services WHERE agreement_id = agreements.id)`
+	}
+	return `(SELECT group_concat(service_id, ',') FROM (SELECT service_id FROM agreement_services WHERE agreement_id = agreements.id ORDER BY service_id))`
+}
+
+// scanWith appends extra destinations to a row's Scan.
+func scanWith(row interface{ Scan(...any) error }, extra ...any) interface{ Scan(...any) error } {
+	return scanFunc(func(dest ...any) error { return row.Scan(append(dest, extra...)...) })
+}
+
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 
 // Agreement returns one agreement. Customer staff get ENOTFOUND for another
 // customer's.
@@ -143,7 +176,7 @@ func (s *Agreements) Agreement(ctx context.Context, id int64) (ag *art28.Agreeme
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.view(ctx, func(tx *Tx) error {
+	err = s.db.viewOne(ctx, func(tx *Tx) error {
 		ag, err = findAgreement(ctx, tx, a, id)
 		return err
 	})

@@ -174,12 +174,21 @@ func (s *APIKeys) AuthenticateAPIKey(ctx context.Context, secret string) (k *art
 	if !strings.HasPrefix(secret, apiKeyPrefix) || len(secret) != apiKeySecretLen {
 		return nil, bad
 	}
-	var now time.Time
-	err = s.db.view(ctx, func(tx *Tx) error {
-		now = tx.Now
-		k, err = scanAPIKey(tx.queryRow(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE secret_hash = ?`, tokenHash(secret)))
-		return err
-	})
+	hash, now := tokenHash(secret), s.db.Now()
+	if v, ok := s.db.creds.get("key:"+hash, now); ok {
+		c := *v.(*art28.APIKey)
+		k = &c
+	} else {
+		gen := s.db.creds.generation()
+		err = s.db.viewOne(ctx, func(tx *Tx) error {
+			k, err = scanAPIKey(tx.queryRow(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE secret_hash = ?`, hash))
+			return err
+		})
+		if err == nil {
+			c := *k
+			s.db.creds.put("key:"+hash, &c, now, gen)
+		}
+	}
 	if err == sql.ErrNoRows || (err == nil && k.RevokedAt != nil) {
 		return nil, bad
 	} else if err != nil {

@@ -405,13 +405,23 @@ func (s *Users) SessionUser(ctx context.Context, token string) (u *art28.User, s
 	if token == "" {
 		return nil, nil, errSessionEnded()
 	}
-	err = s.db.view(ctx, func(tx *Tx) error {
+	hash, now := tokenHash(token), s.db.Now()
+	if v, ok := s.db.creds.get("session:"+hash, now); ok {
+		c := v.(*cachedSession)
+		if !now.Before(c.sess.ExpiresAt) {
+			return nil, nil, errSessionEnded()
+		}
+		user, session := *c.user, *c.sess
+		return &user, &session, nil
+	}
+	gen := s.db.creds.generation()
+	err = s.db.viewOne(ctx, func(tx *Tx) error {
 		sess = &art28.Session{}
 		var login, disabled sql.NullTime
 		u = &art28.User{}
 		err := tx.queryRow(ctx, `SELECT u.id, u.email, u.name, u.role, COALESCE(u.customer_id, 0), u.created_at,
 			u.last_login_at, u.disabled_at, s.csrf_token, s.created_at, s.expires_at
-			FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, tokenHash(token)).Scan(
+			FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, hash).Scan(
 			&u.ID, &u.Email, &u.Name, &u.Role, &u.CustomerID, &u.CreatedAt, &login, &disabled,
 			&sess.CSRFToken, &sess.CreatedAt, &sess.ExpiresAt)
 		if err == sql.ErrNoRows {
@@ -421,11 +431,15 @@ func (s *Users) SessionUser(ctx context.Context, token string) (u *art28.User, s
 		}
 		u.CreatedAt, u.LastLoginAt, u.DisabledAt = u.CreatedAt.UTC(), timePtr(login), timePtr(disabled)
 		sess.UserID, sess.CreatedAt, sess.ExpiresAt = u.ID, sess.CreatedAt.UTC(), sess.ExpiresAt.UTC()
-		if !tx.Now.Before(sess.ExpiresAt) || u.DisabledAt != nil {
+		if !now.Before(sess.ExpiresAt) || u.DisabledAt != nil {
 			return errSessionEnded()
 		}
 		return nil
 	})
+	if err == nil {
+		user, session := *u, *sess
+		s.db.creds.put("session:"+hash, &cachedSession{user: &user, sess: &session}, now, gen)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -460,4 +474,10 @@ func (s *Users) DeleteExpiredSessions(ctx context.Context) (n int, err error) {
 		return err
 	})
 	return n, err
+}
+
+// cachedSession is a resolved session in the credential cache.
+type cachedSession struct {
+	user *art28.User
+	sess *art28.Session
 }
