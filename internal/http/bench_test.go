@@ -142,7 +142,8 @@ var bareTable = template.Must(template.New("bare").Funcs(template.FuncMap{
 		}
 		return strings.ToUpper(string(s[:1])) + string(s[1:])
 	},
-	"date": func(t time.Time) string { return t.Format("2 Jan 2006") },
+	"date":    func(t time.Time) string { return t.Format("2 Jan 2006") },
+	"country": art28.CountryName,
 }).Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Customers</title></head><body>
 <h1>Customers</h1>
 <table class="customers">
@@ -151,7 +152,7 @@ var bareTable = template.Must(template.New("bare").Funcs(template.FuncMap{
   {{range .}}
   <tr>
     <td><a href="/customers/{{.ID}}">{{.LegalName}}</a></td>
-    <td>{{.Country}}</td>
+    <td>{{country .Country}} <span class="muted">({{.Country}})</span></td>
     <td>{{if .EUEstablished}}yes{{else}}<span class="muted">no</span>{{end}}</td>
     <td>{{title .Role}}{{with .UpstreamController}}<br><span class="muted small">for {{.}}</span>{{end}}</td>
     <td class="nowrap">{{date .CreatedAt}}</td>

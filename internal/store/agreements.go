@@ -147,6 +147,7 @@ func findAgreement(ctx context.Context, tx *Tx, a art28.Actor, id int64) (*art28
 		}
 		ag.ServiceIDs = append(ag.ServiceIDs, sid)
 	}
+	slices.Sort(ag.ServiceIDs) // group_concat promises no order
 	return ag, nil
 }
 
@@ -156,7 +157,7 @@ func serviceIDList(d Dialect) string {
 	if d == Postgres {
 		return `(SELECT string_agg(service_id::text, ',' ORDER BY service_id) FROM agreement_services WHERE agreement_id = agreements.id)`
 	}
-	return `(SELECT group_concat(service_id, ',') FROM (SELECT service_id FROM agreement_services WHERE agreement_id = agreements.id ORDER BY service_id))`
+	return `(SELECT group_concat(service_id, ',') FROM agreement_services WHERE agreement_id = agreements.id)`
 }
 
 // scanWith appends extra destinations to a row's Scan.
