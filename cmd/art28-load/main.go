@@ -23,7 +23,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"html/template"
 	"io"
 	"net"
 	"net/http"
@@ -38,6 +37,7 @@ import (
 	"time"
 
 	"github.com/art28/art28"
+	base "github.com/art28/art28/internal/baseline"
 	"github.com/art28/art28/internal/store"
 	_ "modernc.org/sqlite"
 )
@@ -221,7 +221,7 @@ func load(target string, hdr headers, baseline string, d time.Duration, c, round
 		fmt.Printf("target    %s  %s\n", r, u)
 		return nil
 	case "json":
-		h = trivialJSON()
+		h = base.TrivialJSON()
 	case "page":
 		if h, err = barePage(u, hdr); err != nil {
 			return err
@@ -259,50 +259,8 @@ func load(target string, hdr headers, baseline string, d time.Duration, c, round
 	return nil
 }
 
-func trivialJSON() http.Handler {
-	v := struct {
-		ID      int64     `json:"id"`
-		Name    string    `json:"name"`
-		Active  bool      `json:"active"`
-		Created time.Time `json:"created_at"`
-	}{1, "Globex Inc.", true, time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(v)
-	})
-}
-
-// bareTable is the customers table of the real page (same rows and
-// columns), without layout, database or session.
-var bareTable = template.Must(template.New("bare").Funcs(template.FuncMap{
-	"title": func(s art28.CustomerRole) string {
-		if s == "" {
-			return ""
-		}
-		return strings.ToUpper(string(s[:1])) + string(s[1:])
-	},
-	"date": func(t time.Time) string { return t.Format("2 Jan 2006") },
-}).Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Customers</title></head><body>
-<h1>Customers</h1>
-<table class="customers">
-  <thead><tr><th>Legal name</th><th>Country</th><th>EU/EEA</th><th>Role</th><th>Since</th></tr></thead>
-  <tbody>
-  {{range .}}
-  <tr>
-    <td><a href="/customers/{{.ID}}">{{.LegalName}}</a></td>
-    <td>{{.Country}}</td>
-    <td>{{if .EUEstablished}}yes{{else}}<span class="muted">no</span>{{end}}</td>
-    <td>{{title .Role}}{{with .UpstreamController}}<br><span class="muted small">for {{.}}</span>{{end}}</td>
-    <td class="nowrap">{{date .CreatedAt}}</td>
-  </tr>
-  {{end}}
-  </tbody>
-</table>
-</body></html>
-`))
-
 // barePage fetches the first 50 customers from the server's API, with the
-// same credentials, and serves them from memory through bareTable.
+// same credentials, and serves them from memory through baseline.CustomersTable.
 func barePage(u *url.URL, hdr headers) (http.Handler, error) {
 	api := *u
 	api.Path, api.RawQuery = "/api/v1/customers", "limit=50"
@@ -326,11 +284,7 @@ func barePage(u *url.URL, hdr headers) (http.Handler, error) {
 		return nil, err
 	}
 	fmt.Printf("bare page: %d customers from %s\n", len(list.Items), api.String())
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		// An error here is a client gone at the end of a phase.
-		bareTable.Execute(w, list.Items)
-	}), nil
+	return base.CustomersPage(list.Items), nil
 }
 
 // fillDB creates a migrated database in dir with one owner and n customers.

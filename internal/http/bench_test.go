@@ -7,18 +7,16 @@ package http_test
 //	go test -run '^$' -bench . -count 5 ./internal/http/
 
 import (
-	"encoding/json"
 	"fmt"
-	"html/template"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/art28/art28"
+	"github.com/art28/art28/internal/baseline"
 	"github.com/art28/art28/internal/store"
 	"github.com/art28/art28/internal/testrig"
 )
@@ -65,22 +63,10 @@ func BenchmarkAgreementJSON(b *testing.B) {
 	benchGet(b, app.HTTP.Client(), url, h)
 }
 
-// trivial is the small struct the JSON baseline encodes.
-type trivial struct {
-	ID      int64     `json:"id"`
-	Name    string    `json:"name"`
-	Active  bool      `json:"active"`
-	Created time.Time `json:"created_at"`
-}
-
 // BenchmarkTrivialJSON is the baseline of BenchmarkAgreementJSON: a handler
 // that JSON-encodes a small struct, served by httptest the same way.
 func BenchmarkTrivialJSON(b *testing.B) {
-	v := trivial{ID: 1, Name: "Globex Inc.", Active: true, Created: time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)}
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(v)
-	}))
+	hs := httptest.NewServer(baseline.TrivialJSON())
 	defer hs.Close()
 	benchGet(b, hs.Client(), hs.URL+"/", http.Header{"Accept": {"application/json"}})
 }
@@ -132,37 +118,6 @@ func BenchmarkCustomersPage(b *testing.B) {
 	benchGet(b, app.HTTP.Client(), app.HTTP.URL+"/customers", http.Header{"Cookie": {cookie}})
 }
 
-// bareTable is the customers table of the real page, rendered by a bare
-// html/template from memory: same rows, same columns, no layout, no
-// database, no session.
-var bareTable = template.Must(template.New("bare").Funcs(template.FuncMap{
-	"title": func(s art28.CustomerRole) string {
-		if s == "" {
-			return ""
-		}
-		return strings.ToUpper(string(s[:1])) + string(s[1:])
-	},
-	"date":    func(t time.Time) string { return t.Format("2 Jan 2006") },
-	"country": art28.CountryName,
-}).Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Customers</title></head><body>
-<h1>Customers</h1>
-<table class="customers">
-  <thead><tr><th>Legal name</th><th>Country</th><th>EU/EEA</th><th>Role</th><th>Since</th></tr></thead>
-  <tbody>
-  {{range .}}
-  <tr>
-    <td><a href="/customers/{{.ID}}">{{.LegalName}}</a></td>
-    <td>{{country .Country}} <span class="muted">({{.Country}})</span></td>
-    <td>{{if .EUEstablished}}yes{{else}}<span class="muted">no</span>{{end}}</td>
-    <td>{{title .Role}}{{with .UpstreamController}}<br><span class="muted small">for {{.}}</span>{{end}}</td>
-    <td class="nowrap">{{date .CreatedAt}}</td>
-  </tr>
-  {{end}}
-  </tbody>
-</table>
-</body></html>
-`))
-
 // BenchmarkBareTemplate is the baseline of BenchmarkCustomersPage: the same
 // 50 rows, from memory, rendered by html/template and served by httptest.
 func BenchmarkBareTemplate(b *testing.B) {
@@ -171,12 +126,7 @@ func BenchmarkBareTemplate(b *testing.B) {
 		benchCustomers.list = fiftyCustomers(b, app)
 	})
 	list := benchCustomers.list
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		if err := bareTable.Execute(w, list); err != nil {
-			http.Error(w, err.Error(), 500)
-		}
-	}))
+	hs := httptest.NewServer(baseline.CustomersPage(list))
 	defer hs.Close()
 	benchGet(b, hs.Client(), hs.URL+"/", nil)
 }
@@ -191,7 +141,7 @@ func BenchmarkBareTemplateDiscard(b *testing.B) {
 	list := benchCustomers.list
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := bareTable.Execute(io.Discard, list); err != nil {
+		if err := baseline.CustomersTable.Execute(io.Discard, list); err != nil {
 			b.Fatal(err)
 		}
 	}
