@@ -19,9 +19,19 @@ var countryOptionHTML = func() []string {
 	return out
 }()
 
+// noCountrySelected is the options with none selected, the common case.
+var noCountrySelected = renderCountryOptions("")
+
 // countryOptions renders the options of a country select with selected
 // marked.
 func countryOptions(selected string) template.HTML {
+	if selected == "" {
+		return noCountrySelected
+	}
+	return renderCountryOptions(selected)
+}
+
+func renderCountryOptions(selected string) template.HTML {
 	var b strings.Builder
 	b.Grow(len(countryOptionHTML) * 40)
 	mark := `<option value="` + template.HTMLEscapeString(selected) + `"`
