@@ -1,5 +1,5 @@
 // Command art28-load measures a running art28 server on loopback against
-// baselines it serves itself, in the same run, so that ratios hold on a
+// baselines it serves itself (in a child process), in the same run, so that ratios hold on a
 // noisy machine. It has three modes:
 //
 //	art28-load -url URL [-header 'K: V'] [-baseline json|page] [-duration 10s] [-concurrency 8] [-rounds 3]
@@ -17,6 +17,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -62,12 +63,15 @@ func main() {
 		startup     = flag.String("startup", "", "art28 binary to start with `serve --data DIR` and time to ready")
 		runs        = flag.Int("runs", 3, "startup runs")
 		idle        = flag.Duration("idle", 5*time.Second, "idle time before reading RSS (with -startup)")
+		serve       = flag.String("serve", "", "internal: serve the json or page baseline and print its address")
 		hdr         headers
 	)
 	flag.Var(&hdr, "header", "request header 'Name: value' (repeatable)")
 	flag.Parse()
 	var err error
 	switch {
+	case *serve != "":
+		err = serveBaseline(*serve, *target, hdr)
 	case *fill > 0:
 		err = fillDB(*data, *fill)
 	case *startup != "":
@@ -214,29 +218,23 @@ func load(target string, hdr headers, baseline string, d time.Duration, c, round
 			return fmt.Errorf("GET %s: %s", u, resp.Status)
 		}
 	}
-	var h http.Handler
 	switch baseline {
 	case "":
 		r := run(req, d, c)
 		fmt.Printf("target    %s  %s\n", r, u)
 		return nil
-	case "json":
-		h = base.TrivialJSON()
-	case "page":
-		if h, err = barePage(u, hdr); err != nil {
-			return err
-		}
+	case "json", "page":
 	default:
 		return fmt.Errorf("-baseline %q: want json or page", baseline)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	// The baseline runs in a process of its own, like the target, so that
+	// both compete with this load generator for the CPU the same way.
+	addr, stop, err := startBaseline(baseline, target, hdr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h}
-	go srv.Serve(ln)
-	defer srv.Close()
-	breq, err := newRequest("http://"+ln.Addr().String()+"/", nil)
+	defer stop()
+	breq, err := newRequest("http://"+addr+"/", nil)
 	if err != nil {
 		return err
 	}
@@ -257,6 +255,61 @@ func load(target string, hdr headers, baseline string, d time.Duration, c, round
 	fmt.Printf("ratio target/baseline RPS: %.1f%% (pooled); per round median %.1f%%, min %.1f%%, max %.1f%%\n",
 		100*tr.rps()/br.rps(), 100*ratios[len(ratios)/2], 100*ratios[0], 100*ratios[len(ratios)-1])
 	return nil
+}
+
+// startBaseline runs this tool with -serve in a child process and returns
+// the address it listens on and a function that stops it.
+func startBaseline(kind, target string, hdr headers) (addr string, stop func(), err error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", nil, err
+	}
+	args := []string{"-serve", kind, "-url", target}
+	for _, h := range hdr {
+		args = append(args, "-header", h)
+	}
+	cmd := exec.Command(self, args...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop = func() { cmd.Process.Kill(); cmd.Wait() }
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		stop()
+		return "", nil, fmt.Errorf("baseline process: %w", err)
+	}
+	return strings.TrimSpace(line), stop, nil
+}
+
+// serveBaseline is the child of startBaseline: it prints its address, then
+// serves the baseline until killed.
+func serveBaseline(kind, target string, hdr headers) error {
+	u, err := loopbackURL(target)
+	if err != nil {
+		return err
+	}
+	var h http.Handler
+	switch kind {
+	case "json":
+		h = base.TrivialJSON()
+	case "page":
+		if h, err = barePage(u, hdr); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("-serve %q: want json or page", kind)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	fmt.Println(ln.Addr().String())
+	return http.Serve(ln, h)
 }
 
 // barePage fetches the first 50 customers from the server's API, with the
@@ -283,7 +336,7 @@ func barePage(u *url.URL, hdr headers) (http.Handler, error) {
 	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
 		return nil, err
 	}
-	fmt.Printf("bare page: %d customers from %s\n", len(list.Items), api.String())
+	fmt.Fprintf(os.Stderr, "bare page: %d customers from %s\n", len(list.Items), api.String())
 	return base.CustomersPage(list.Items), nil
 }
 

@@ -48,6 +48,33 @@ func benchGet(b *testing.B, c *http.Client, url string, h http.Header) {
 	b.ReportMetric(float64(n), "resp-bytes")
 }
 
+// benchGetParallel is benchGet from 8 concurrent clients, like the load
+// test: it shows what contention costs.
+func benchGetParallel(b *testing.B, c *http.Client, url string, h http.Header) {
+	b.Helper()
+	c.Transport.(*http.Transport).MaxIdleConnsPerHost = 16
+	b.ReportAllocs()
+	b.SetParallelism(4) // 4 per GOMAXPROCS: 8 clients on 2 cores
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.Header = h
+		for pb.Next() {
+			resp, err := c.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				b.Errorf("GET %s: %d", url, resp.StatusCode)
+				return
+			}
+		}
+	})
+}
+
 // BenchmarkAgreementJSON is GET /api/v1/agreements/{id} with an API key,
 // through the real server on SQLite.
 func BenchmarkAgreementJSON(b *testing.B) {
@@ -60,7 +87,8 @@ func BenchmarkAgreementJSON(b *testing.B) {
 	}
 	h := http.Header{"Authorization": {"Bearer " + secret}, "Accept": {"application/json"}}
 	url := fmt.Sprintf("%s/api/v1/agreements/%d", app.HTTP.URL, f.Agreements["globex"].ID)
-	benchGet(b, app.HTTP.Client(), url, h)
+	b.Run("serial", func(b *testing.B) { benchGet(b, app.HTTP.Client(), url, h) })
+	b.Run("parallel", func(b *testing.B) { benchGetParallel(b, app.HTTP.Client(), url, h) })
 }
 
 // BenchmarkTrivialJSON is the baseline of BenchmarkAgreementJSON: a handler
@@ -68,7 +96,9 @@ func BenchmarkAgreementJSON(b *testing.B) {
 func BenchmarkTrivialJSON(b *testing.B) {
 	hs := httptest.NewServer(baseline.TrivialJSON())
 	defer hs.Close()
-	benchGet(b, hs.Client(), hs.URL+"/", http.Header{"Accept": {"application/json"}})
+	h := http.Header{"Accept": {"application/json"}}
+	b.Run("serial", func(b *testing.B) { benchGet(b, hs.Client(), hs.URL+"/", h) })
+	b.Run("parallel", func(b *testing.B) { benchGetParallel(b, hs.Client(), hs.URL+"/", h) })
 }
 
 // benchCustomers is the 50 customers both page benchmarks show.
