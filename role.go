@@ -6,8 +6,8 @@ type Role string
 
 const (
 	RoleOwner          Role = "owner"           // everything, including users and keys
-	RolePrivacyOfficer Role = "privacy_officer" // all compliance records, users of customers
-	RoleOperator       Role = "operator"        // day-to-day records
+	RolePrivacyOfficer Role = "privacy_officer" // all compliance records, the profile, API keys
+	RoleOperator       Role = "operator"        // day-to-day records, customers' portal users
 	RoleReadOnly       Role = "read_only"       // reads everything, changes nothing
 	RoleCustomerAdmin  Role = "customer_admin"  // a customer's admin: its contacts and users
 	RoleCustomerMember Role = "customer_member" // a customer's staff: reads its own records

@@ -57,7 +57,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 					if strings.HasPrefix(r.URL.Path, "/api/") {
 						writeAPIError(w, art28.Errorf(art28.EFORBIDDEN, "Missing or wrong X-CSRF-Token header."))
 					} else {
-						http.Error(w, "The form has expired; reload the page and try again.", http.StatusForbidden)
+						s.renderError(w, r.WithContext(ctx), art28.Errorf(art28.EFORBIDDEN, "The form has expired; reload the page and try again."))
 					}
 					return
 				}
@@ -101,7 +101,7 @@ func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge tim
 	})
 }
 
-// limiter bounds sign-in attempts per client address and per account, in
+// limiter bounds failed sign-ins per account and per client address, in
 // memory: a replica counts its own attempts, which bounds a guesser all the
 // same.
 type limiter struct {
@@ -110,9 +110,12 @@ type limiter struct {
 	tries map[string][]time.Time
 }
 
-// Sign-in limits: at most signInBurst failures per key in signInWindow.
+// Sign-in limits in signInWindow. An account is closed to guessing after a
+// few failures; an address gets more room, because a whole office (or a
+// proxy in front of art28) may share one.
 const (
-	signInBurst  = 10
+	accountBurst = 10
+	addressBurst = 100
 	signInWindow = 15 * time.Minute
 )
 
@@ -120,17 +123,13 @@ func newLimiter(now func() time.Time) *limiter {
 	return &limiter{now: now, tries: map[string][]time.Time{}}
 }
 
-// allow reports whether another attempt for each key is allowed.
-func (l *limiter) allow(keys ...string) bool {
+// allow reports whether another attempt is allowed for the account and the
+// address.
+func (l *limiter) allow(account, address string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	for _, k := range keys {
-		if len(l.prune(k, now)) >= signInBurst {
-			return false
-		}
-	}
-	return true
+	return len(l.prune(account, now)) < accountBurst && len(l.prune(address, now)) < addressBurst
 }
 
 // fail records a failed attempt for each key.
@@ -165,7 +164,7 @@ func (l *limiter) prune(k string, now time.Time) []time.Time {
 // It is shared by the UI form and the API.
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request, email, password string) (*art28.User, *art28.Session, error) {
 	ip, acct := "ip:"+remoteAddr(r), "acct:"+strings.ToLower(strings.TrimSpace(email))
-	if !s.limiter.allow(ip, acct) {
+	if !s.limiter.allow(acct, ip) {
 		return nil, nil, art28.Errorf(art28.ETOOMANY, "Too many failed sign-ins; wait 15 minutes and try again.")
 	}
 	// No one is signed in yet: the actor carries only the address, for the

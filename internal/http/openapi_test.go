@@ -330,18 +330,19 @@ func TestOpenAPIConformance(t *testing.T) {
 			ada.call("GET", "/api/v1/me", nil).wantError(t, 401, art28.EUNAUTHORIZED, "")
 			owner.call("DELETE", "/api/v1/session", nil).want(t, 204)
 
-			// A body over 1 MiB, and a guesser stopped by the sign-in limit
-			// (last: it blocks this client's address for the rest of the test).
+			// A body over 1 MiB, and a guesser stopped by the sign-in limit on
+			// the account it guesses; the same address may still sign in to
+			// another account (an office shares one address).
 			po.callBad("POST", "/api/v1/customers", map[string]any{"legal_name": strings.Repeat("a", 1<<20), "country": "DE"}).
 				wantError(t, 413, "too_large", "")
-			for range 10 { // the address has failed once already, above
-				r := base.call("POST", "/api/v1/session", map[string]string{"email": "guess@hosting.example", "password": "guess guess guess"})
-				if r.Status != 401 && r.Status != 429 {
-					t.Errorf("%s: want 401, then 429", r)
-				}
+			for range 10 {
+				base.call("POST", "/api/v1/session", map[string]string{"email": "guess@hosting.example", "password": "guess guess guess"}).
+					wantError(t, 401, art28.EUNAUTHORIZED, "")
 			}
-			base.call("POST", "/api/v1/session", map[string]string{"email": testrig.OwnerEmail, "password": testrig.OwnerPassword}).
+			base.call("POST", "/api/v1/session", map[string]string{"email": "guess@hosting.example", "password": "guess guess guess"}).
 				wantError(t, 429, art28.ETOOMANY, "")
+			base.call("POST", "/api/v1/session", map[string]string{"email": testrig.OwnerEmail, "password": testrig.OwnerPassword}).
+				want(t, 201)
 
 			var missed []string
 			for p := range apiPatterns(app.Server) {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/art28/art28"
@@ -143,7 +144,12 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
-				writeAPIError(w, art28.Errorf(art28.EINTERNAL, "Internal error."))
+				err := art28.Errorf(art28.EINTERNAL, "Internal error.")
+				if strings.HasPrefix(r.URL.Path, "/api/") {
+					writeAPIError(w, err)
+				} else {
+					s.renderError(w, r, err)
+				}
 			}
 		}()
 		next.ServeHTTP(w, r)
