@@ -194,6 +194,9 @@ func (s *Server) uiRoutes() []Route {
 		{Pattern: "GET /services/{id}", Handle: s.uiService},
 		{Pattern: "POST /services/{id}", Handle: s.uiUpdateService},
 
+		{Pattern: "GET /templates", Handle: s.uiTemplates},
+		{Pattern: "POST /templates", Handle: s.uiCreateTemplate},
+
 		{Pattern: "GET /customers", Handle: s.uiCustomers},
 		{Pattern: "GET /customers/new", Handle: s.uiNewCustomer},
 		{Pattern: "POST /customers", Handle: s.uiCreateCustomer},

@@ -830,6 +830,7 @@ func TestUIPagesRender(t *testing.T) {
 		"/dashboard": "Dashboard", "/profile": "Processor profile", "/services": "Services", "/services/new": "New service",
 		fmt.Sprintf("/services/%d", svc.ID): "Hosting", "/customers": "Customers", "/customers/new": "New customer",
 		fmt.Sprintf("/customers/%d", c.ID): "Acme Analytics GmbH", "/users": "Users", "/api-keys": "API keys",
+		"/templates": "Agreement templates",
 	} {
 		p := b.get(path).want(t, http.StatusOK)
 		if got := p.text("main h1"); got != h1 {
@@ -853,4 +854,22 @@ func TestUIPagesRender(t *testing.T) {
 	}
 	b.get("/customers/999999").want(t, http.StatusNotFound)
 	b.get("/services/abc").want(t, http.StatusUnprocessableEntity)
+}
+
+func TestUITemplates(t *testing.T) {
+	app := testrig.NewApp(t, store.SQLite)
+	b := newUIBrowser(t, app)
+	b.signIn(testrig.OwnerEmail, testrig.OwnerPassword)
+	p := b.submit("/templates", url.Values{"key": {"Bad Key"}, "title": {"Standard DPA"}}).want(t, http.StatusUnprocessableEntity)
+	if p.text("#err-key") == "" || p.Doc.Find(`input[name="title"]`).AttrOr("value", "") != "Standard DPA" {
+		t.Errorf("bad key: no message by the field or the title was lost:\n%s", p.html())
+	}
+	if list, _ := app.Store.Agreements.Templates(testrig.As(testrig.Owner)); len(list) != 0 {
+		t.Fatalf("a template was stored from bad input: %+v", list)
+	}
+	p = b.submit("/templates", url.Values{"key": {"standard-v1"}, "title": {"Standard DPA"}, "description": {"Our own"}}).want(t, http.StatusOK)
+	if got := p.text("table.templates code"); got != "standard-v1" {
+		t.Errorf("templates list shows %q", got)
+	}
+	b.submit("/templates", url.Values{"key": {"standard-v1"}, "title": {"Again"}}).want(t, http.StatusConflict)
 }
