@@ -134,7 +134,7 @@ func (a *Agreement) Validate(now time.Time) error {
 		return FieldError("service_ids", "needs at least one service")
 	}
 	seen := map[int64]bool{}
-	ids := a.ServiceIDs[:0]
+	ids := make([]int64, 0, len(a.ServiceIDs)) // a new slice: the caller keeps what it passed
 	for _, id := range a.ServiceIDs {
 		if id <= 0 {
 			return FieldError("service_ids", "has an invalid ID %d", id)

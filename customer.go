@@ -126,7 +126,7 @@ func (c *Contact) Validate() error {
 		return FieldError("roles", "needs at least one role")
 	}
 	seen := map[ContactRole]bool{}
-	roles := c.Roles[:0]
+	roles := make([]ContactRole, 0, len(c.Roles)) // a new slice: the caller keeps what it passed
 	for _, r := range c.Roles {
 		ok := false
 		for _, x := range ContactRoles {

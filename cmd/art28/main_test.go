@@ -155,3 +155,15 @@ func TestConfigValidationAndRedaction(t *testing.T) {
 }
 
 func fmtAny(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+func TestMainDemoRestartPrintsSameSignIns(t *testing.T) {
+	cfg := testConfig(t, "--demo")
+	m, first := startMain(t, cfg)
+	m.Close(context.Background())
+	_, second := startMain(t, cfg)
+	for _, email := range []string{"owner@processor.example", "readonly@processor.example", "admin@alder-logistics.example", "member@birch-logistics.example"} {
+		if !strings.Contains(first.String(), email) || !strings.Contains(second.String(), email) {
+			t.Errorf("%s missing from the sign-ins printed:\nfirst:\n%s\nsecond:\n%s", email, first, second)
+		}
+	}
+}

@@ -68,7 +68,7 @@ func Load(ctx context.Context, all store.AllServices) ([]Credential, error) {
 	owner := &art28.User{Email: "owner@processor.example", Name: "Olivia Owner", Role: art28.RoleOwner}
 	creds := []Credential{{Role: owner.Role, Email: owner.Email}}
 	if err := all.Users.CreateFirstOwner(ctx, owner, Password); art28.ErrorCode(err) == art28.ECONFLICT {
-		return existingCredentials(), nil
+		return existingCredentials(ctx, all)
 	} else if err != nil {
 		return nil, err
 	}
@@ -184,9 +184,30 @@ func demoAgreement(ctx context.Context, all store.AllServices, c *art28.Customer
 	return nil
 }
 
-// existingCredentials is what a second start prints: the same sign-ins.
-func existingCredentials() []Credential {
-	return []Credential{{Role: art28.RoleOwner, Email: "owner@processor.example"}}
+// existingCredentials is what a second start prints: the demo sign-ins
+// still in the database (a user may have been disabled or removed since).
+func existingCredentials(ctx context.Context, all store.AllServices) ([]Credential, error) {
+	sys := art28.NewContext(ctx, art28.Actor{Name: "demo", Role: art28.RoleOwner, Source: "demo"})
+	users, _, err := all.Users.Users(sys, art28.UserFilter{Page: art28.Page{Limit: art28.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	var creds []Credential
+	for _, u := range users {
+		if u.DisabledAt != nil {
+			continue
+		}
+		c := Credential{Role: u.Role, Email: u.Email}
+		if u.CustomerID != 0 {
+			cust, err := all.Customers.Customer(sys, u.CustomerID)
+			if err != nil {
+				return nil, err
+			}
+			c.Customer = cust.LegalName
+		}
+		creds = append(creds, c)
+	}
+	return creds, nil
 }
 
 // PrintCredentials shows the demo sign-ins on the terminal.
