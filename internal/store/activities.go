@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/art28/art28"
 )
@@ -22,45 +23,27 @@ func (s *Activities) Activities(ctx context.Context, f art28.ActivityFilter) (li
 	if err != nil {
 		return nil, 0, err
 	}
-	where, args := "1 = 1", []any{}
-	if cond, x := scope(a, "customer_id"); cond != "" {
-		where += cond
-		args = append(args, x...)
-	}
+	w := scoped(a, "customer_id")
 	if f.CustomerID != nil {
-		where += " AND customer_id = ?"
-		args = append(args, *f.CustomerID)
+		w.and("customer_id = ?", *f.CustomerID)
 	}
 	if f.ObjectType != "" {
-		where += " AND object_type = ?"
-		args = append(args, f.ObjectType)
+		w.and("object_type = ?", f.ObjectType)
 	}
 	if f.ObjectID != 0 {
-		where += " AND object_id = ?"
-		args = append(args, f.ObjectID)
+		w.and("object_id = ?", f.ObjectID)
 	}
-	p := f.Page.Normalize()
 	err = s.db.view(ctx, func(tx *Tx) error {
-		if total, err = tx.count(ctx, `SELECT COUNT(*) FROM activities WHERE `+where, args...); err != nil {
-			return err
-		}
-		rows, err := tx.query(ctx, `SELECT id, at, actor_kind, actor_id, actor_name, action, object_type, object_id,
-			COALESCE(customer_id, 0), summary, source FROM activities WHERE `+where+` ORDER BY id DESC LIMIT ? OFFSET ?`,
-			append(args, p.Limit, p.Offset)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			x := &art28.Activity{}
-			if err := rows.Scan(&x.ID, &x.At, &x.ActorKind, &x.ActorID, &x.ActorName, &x.Action, &x.ObjectType,
-				&x.ObjectID, &x.CustomerID, &x.Summary, &x.Source); err != nil {
-				return err
-			}
-			x.At = x.At.UTC()
-			list = append(list, x)
-		}
-		return rows.Err()
+		list, total, err = listPage(ctx, tx, "activities", `id, at, actor_kind, actor_id, actor_name, action, object_type,
+			object_id, COALESCE(customer_id, 0), summary, source`, "id DESC", w, f.Page.Normalize(),
+			func(rows *sql.Rows) (*art28.Activity, error) {
+				x := &art28.Activity{}
+				err := rows.Scan(&x.ID, &x.At, &x.ActorKind, &x.ActorID, &x.ActorName, &x.Action, &x.ObjectType,
+					&x.ObjectID, &x.CustomerID, &x.Summary, &x.Source)
+				x.At = x.At.UTC()
+				return x, err
+			})
+		return err
 	})
 	return list, total, err
 }

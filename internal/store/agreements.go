@@ -191,41 +191,18 @@ func (s *Agreements) Agreements(ctx context.Context, f art28.AgreementFilter) (l
 	if err != nil {
 		return nil, 0, err
 	}
-	where, args := "1 = 1", []any{}
-	if cond, x := scope(a, "customer_id"); cond != "" {
-		where += cond
-		args = append(args, x...)
-	}
+	w := scoped(a, "customer_id")
 	if f.CustomerID != nil {
-		where += ` AND customer_id = ?`
-		args = append(args, *f.CustomerID)
+		w.and(`customer_id = ?`, *f.CustomerID)
 	}
 	if f.Status != nil {
-		where += ` AND status = ?`
-		args = append(args, *f.Status)
+		w.and(`status = ?`, *f.Status)
 	}
-	p := f.Page.Normalize()
 	err = s.db.view(ctx, func(tx *Tx) error {
-		if total, err = tx.count(ctx, `SELECT COUNT(*) FROM agreements WHERE `+where, args...); err != nil {
-			return err
-		}
-		rows, err := tx.query(ctx, `SELECT `+agreementColumns+` FROM agreements WHERE `+where+
-			` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
+		list, total, err = listPage(ctx, tx, "agreements", agreementColumns, "id DESC", w, f.Page.Normalize(), scanRows(scanAgreement))
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			ag, err := scanAgreement(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, ag)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows.Close()
 		return loadServiceIDs(ctx, tx, list...)
 	})
 	return list, total, err

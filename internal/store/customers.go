@@ -57,38 +57,16 @@ func (s *Customers) Customers(ctx context.Context, f art28.CustomerFilter) (list
 	if err != nil {
 		return nil, 0, err
 	}
-	where, args := "1 = 1", []any{}
-	if cond, a := scope(a, "id"); cond != "" {
-		where += cond
-		args = append(args, a...)
-	}
+	w := scoped(a, "id")
 	if q := strings.TrimSpace(f.Query); q != "" {
-		where += ` AND legal_name_key LIKE ? ESCAPE '\'`
-		args = append(args, like(q))
+		w.and(`legal_name_key LIKE ? ESCAPE '\'`, like(q))
 	}
 	if f.Country != "" {
-		where += ` AND country = ?`
-		args = append(args, strings.ToUpper(f.Country))
+		w.and(`country = ?`, strings.ToUpper(f.Country))
 	}
-	p := f.Page.Normalize()
 	err = s.db.view(ctx, func(tx *Tx) error {
-		if total, err = tx.count(ctx, `SELECT COUNT(*) FROM customers WHERE `+where, args...); err != nil {
-			return err
-		}
-		rows, err := tx.query(ctx, `SELECT `+customerColumns+` FROM customers WHERE `+where+
-			` ORDER BY legal_name_key, id LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			c, err := scanCustomer(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, c)
-		}
-		return rows.Err()
+		list, total, err = listPage(ctx, tx, "customers", customerColumns, "legal_name_key, id", w, f.Page.Normalize(), scanRows(scanCustomer))
+		return err
 	})
 	return list, total, err
 }

@@ -70,35 +70,20 @@ func (s *Services) Services(ctx context.Context, f art28.ServiceFilter) (list []
 	if _, err := authorize(ctx, art28.PermRead); err != nil {
 		return nil, 0, err
 	}
-	where, args := "1 = 1", []any{}
+	w := &where{sql: "1 = 1"}
 	if f.IDs != nil {
 		if len(f.IDs) == 0 {
 			return nil, 0, nil
 		}
-		where += ` AND id IN (` + placeholders(len(f.IDs)) + `)`
-		for _, id := range f.IDs {
-			args = append(args, id)
+		ids := make([]any, len(f.IDs))
+		for i, id := range f.IDs {
+			ids[i] = id
 		}
+		w.and(`id IN (`+placeholders(len(ids))+`)`, ids...)
 	}
-	p := f.Page.Normalize()
 	err = s.db.view(ctx, func(tx *Tx) error {
-		if total, err = tx.count(ctx, `SELECT COUNT(*) FROM services WHERE `+where, args...); err != nil {
-			return err
-		}
-		rows, err := tx.query(ctx, `SELECT `+serviceColumns+` FROM services WHERE `+where+
-			` ORDER BY name, id LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			svc, err := scanService(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, svc)
-		}
-		return rows.Err()
+		list, total, err = listPage(ctx, tx, "services", serviceColumns, "name, id", w, f.Page.Normalize(), scanRows(scanService))
+		return err
 	})
 	return list, total, err
 }

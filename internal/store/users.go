@@ -68,38 +68,17 @@ func (s *Users) Users(ctx context.Context, f art28.UserFilter) (list []*art28.Us
 	if err != nil {
 		return nil, 0, err
 	}
-	where, args := "1 = 1", []any{}
-	if cond, x := scope(a, "customer_id"); cond != "" {
-		where += cond
-		args = append(args, x...)
-	}
+	w := scoped(a, "customer_id")
 	if f.CustomerID != nil {
 		if *f.CustomerID == 0 {
-			where += ` AND customer_id IS NULL`
+			w.and(`customer_id IS NULL`)
 		} else {
-			where += ` AND customer_id = ?`
-			args = append(args, *f.CustomerID)
+			w.and(`customer_id = ?`, *f.CustomerID)
 		}
 	}
-	p := f.Page.Normalize()
 	err = s.db.view(ctx, func(tx *Tx) error {
-		if total, err = tx.count(ctx, `SELECT COUNT(*) FROM users WHERE `+where, args...); err != nil {
-			return err
-		}
-		rows, err := tx.query(ctx, `SELECT `+userColumns+` FROM users WHERE `+where+
-			` ORDER BY email, id LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			u, err := scanUser(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, u)
-		}
-		return rows.Err()
+		list, total, err = listPage(ctx, tx, "users", userColumns, "email, id", w, f.Page.Normalize(), scanRows(scanUser))
+		return err
 	})
 	return list, total, err
 }
