@@ -8,11 +8,13 @@ import (
 
 // healthz answers while the process runs.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	noteRoute(w, r)
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // readyz answers 200 when the database is reachable and its schema current.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	noteRoute(w, r)
 	if s.cfg.Ready != nil {
 		if err := s.cfg.Ready(r.Context()); err != nil {
 			s.log.Warn("not ready", "err", err)

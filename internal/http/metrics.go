@@ -1,7 +1,6 @@
 package http
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -52,27 +51,30 @@ func (s *Server) measure(next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		route := new(string)
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), routeKey{}, route)))
-		if *route == "" {
-			*route = "unmatched"
+		next.ServeHTTP(sw, r)
+		route := sw.route
+		if route == "" {
+			route = "unmatched"
 		}
-		m.requests.WithLabelValues(*route, r.Method, strconv.Itoa(sw.status)).Inc()
-		m.duration.WithLabelValues(*route).Observe(time.Since(start).Seconds())
+		m.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
+		m.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
 	})
 }
 
-// noteRoute tells measure which pattern matched.
-func noteRoute(r *http.Request) {
-	if p, ok := r.Context().Value(routeKey{}).(*string); ok {
-		*p = r.Pattern
+// noteRoute tells measure which pattern matched. The middlewares pass the
+// ResponseWriter on unchanged, so the route travels with it rather than in
+// a copy of the request.
+func noteRoute(w http.ResponseWriter, r *http.Request) {
+	if sw, ok := w.(*statusWriter); ok {
+		sw.route = r.Pattern
 	}
 }
 
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	route  string
 }
 
 func (w *statusWriter) WriteHeader(code int) {

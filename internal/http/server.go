@@ -104,7 +104,7 @@ func (s *Server) Routes() []Route { return s.routes }
 func (s *Server) wrap(rt Route) http.Handler {
 	api := isAPI(rt.Pattern)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		noteRoute(r)
+		noteRoute(w, r)
 		err := rt.Handle(w, r)
 		if err == nil {
 			return
@@ -161,7 +161,7 @@ const MaxBody = 1 << 20
 
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil {
+		if r.Body != nil && r.Body != http.NoBody {
 			r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
 		}
 		next.ServeHTTP(w, r)
