@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -63,6 +64,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := parseConfig("serve", args, getenv)
 	if err != nil {
 		return err
+	}
+	// The server's live heap is small (tens of MB), so collecting at twice
+	// the default growth trades a little memory for less GC time per
+	// request. An operator's GOGC wins.
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
 	}
 	m := NewMain(cfg, stdout, stderr)
 	if err := m.Run(ctx); err != nil {
