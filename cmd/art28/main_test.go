@@ -167,3 +167,34 @@ func TestMainDemoRestartPrintsSameSignIns(t *testing.T) {
 		}
 	}
 }
+
+func TestUserCreateCommand(t *testing.T) {
+	dir := t.TempDir()
+	old := getenv
+	t.Cleanup(func() { getenv = old })
+	getenv = func(k string) string {
+		if k == "ART28_PASSWORD" {
+			return "a long enough password"
+		}
+		return ""
+	}
+	var out bytes.Buffer
+	ctx := context.Background()
+	err := run(ctx, []string{"user", "create", "--email", "ops@example.com", "--name", "Ops", "--role", "operator", "--data", dir}, strings.NewReader(""), &out, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "first user must be an owner") {
+		t.Fatalf("want the first user refused unless owner, got %v", err)
+	}
+	if err := run(ctx, []string{"user", "create", "--email", "boss@example.com", "--name", "Boss", "--data", dir}, strings.NewReader(""), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	err = run(ctx, []string{"user", "create", "--email", "not-an-email", "--name", "X", "--role", "operator", "--data", dir}, strings.NewReader(""), &out, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "email:") {
+		t.Fatalf("want an error naming the email field, got %v", err)
+	}
+	if err := run(ctx, []string{"user", "create", "--email", "ops@example.com", "--name", "Ops", "--role", "operator", "--data", dir}, strings.NewReader(""), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "created owner boss@example.com") || !strings.Contains(out.String(), "created operator ops@example.com") {
+		t.Fatalf("output: %s", out.String())
+	}
+}
