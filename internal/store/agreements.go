@@ -177,7 +177,7 @@ func (s *Agreements) Agreement(ctx context.Context, id int64) (ag *art28.Agreeme
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.viewOne(ctx, func(tx *Tx) error {
+	err = s.db.viewOne(ctx, func(ctx context.Context, tx *Tx) error {
 		ag, err = findAgreement(ctx, tx, a, id)
 		return err
 	})

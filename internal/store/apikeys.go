@@ -180,7 +180,7 @@ func (s *APIKeys) AuthenticateAPIKey(ctx context.Context, secret string) (k *art
 		k = &c
 	} else {
 		gen := s.db.creds.generation()
-		err = s.db.viewOne(ctx, func(tx *Tx) error {
+		err = s.db.viewOne(ctx, func(ctx context.Context, tx *Tx) error {
 			k, err = scanAPIKey(tx.queryRow(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE secret_hash = ?`, hash))
 			return err
 		})

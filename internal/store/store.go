@@ -199,16 +199,23 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	}
 }
 
-// viewOne runs fn, which must make a single query, outside a transaction:
+// viewOne runs fn, which must make a single point read by key, outside a
+// transaction:
 // a lone statement is consistent by itself, and skipping BEGIN and COMMIT
 // halves the cost of the point reads every request makes (its session or
 // API key).
-func (db *DB) viewOne(ctx context.Context, fn func(*Tx) error) error {
+func (db *DB) viewOne(ctx context.Context, fn func(context.Context, *Tx) error) error {
 	if db.write == nil {
 		return art28.Errorf(art28.EUNAVAILABLE, "The database is closed.")
 	}
 	tx := &Tx{dialect: db.dialect, Now: db.Now(), pool: db.read, stmts: &db.readStmts}
-	err := fn(tx)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// A point read by key takes microseconds. Running it without the
+	// request's cancellation spares the SQLite driver a goroutine per query
+	// that would only wait to interrupt it.
+	err := fn(context.WithoutCancel(ctx), tx)
 	if len(tx.unprepared) > 0 && ctx.Err() == nil {
 		tx.stmts.prepare(ctx, tx.pool, tx.unprepared)
 	}

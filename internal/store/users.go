@@ -394,7 +394,7 @@ func (s *Users) SessionUser(ctx context.Context, token string) (u *art28.User, s
 		return &user, &session, nil
 	}
 	gen := s.db.creds.generation()
-	err = s.db.viewOne(ctx, func(tx *Tx) error {
+	err = s.db.viewOne(ctx, func(ctx context.Context, tx *Tx) error {
 		sess = &art28.Session{}
 		var login, disabled sql.NullTime
 		u = &art28.User{}
