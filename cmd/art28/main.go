@@ -20,6 +20,9 @@ Usage:
   art28 user create [flags] --email E --name N [--role owner]
                               create a user (the first owner, or any processor user);
                               the password is read from ART28_PASSWORD or standard input
+  art28 terms check FILE...   check terms files; every error as file:line: key: reason
+  art28 terms deadline FILE CLAUSE --from TIME
+                              the deadline of a clause's period for an event at TIME
   art28 help                  this text
 
 Run "art28 serve -h" for the flags; each has an ART28_* environment variable.
@@ -50,6 +53,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return fmt.Errorf("usage: art28 user create --email E --name N [--role R]")
 		}
 		return userCreate(ctx, args[2:], stdin, stdout)
+	case "terms":
+		return termsCommand(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
