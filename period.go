@@ -60,9 +60,9 @@ func ParsePeriod(s string, target ...string) (Period, error) {
 	switch unit {
 	case "hour", "hours":
 		u = Hours
-	case "day", "days", "calendar days":
+	case "day", "days":
 		u = Days
-	case "working day", "working days", "business days":
+	case "working day", "working days":
 		u = WorkingDays
 	case "month", "months":
 		u = Months
