@@ -134,7 +134,7 @@ func TestCalendarLookup(t *testing.T) {
 // forward.
 func TestDeadlineProperties(t *testing.T) {
 	loc := mustLoc(t, "Europe/Berlin")
-	cals := []art28.Calendar{mustCal(t, "DE-BW"), mustCal(t, "FR-67"), mustCal(t, "GB"), mustCal(t, "CH-ZH")}
+	cals := []art28.Calendar{mustCal(t, "DE-BW"), mustCal(t, "FR-67"), mustCal(t, "GB"), mustCal(t, "CH-ZH"), mustCal(t, "CY"), mustCal(t, "IS")}
 	periods := []string{"1 working day", "14 working days", "15 days", "30 days", "1 month", "3 months", "24 hours", "72 hours"}
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, loc)
 	for _, cal := range cals {
@@ -214,3 +214,42 @@ func benchmarkDeadline(b *testing.B, period string) {
 func BenchmarkDeadlineHours(b *testing.B)       { benchmarkDeadline(b, "72 hours") }
 func BenchmarkDeadlineDays(b *testing.B)        { benchmarkDeadline(b, "15 days") }
 func BenchmarkDeadlineWorkingDays(b *testing.B) { benchmarkDeadline(b, "14 working days") }
+
+// Spot checks of the calendars art28 completes (internal/calendar/extra.go),
+// against the 2027 dates of their public holidays.
+func TestCompletedCalendars(t *testing.T) {
+	holidays := map[string][]string{
+		"PT": {"2027-03-26", "2027-04-25", "2027-05-27", "2027-06-10", "2027-10-05", "2027-12-01", "2027-12-08"},
+		"FI": {"2027-01-06", "2027-03-29", "2027-05-06", "2027-12-06"},
+		"EE": {"2027-02-24", "2027-06-23", "2027-06-24", "2027-08-20", "2027-12-24"},
+		"HU": {"2027-03-15", "2027-03-26", "2027-05-17", "2027-08-20", "2027-10-23"},
+		"LU": {"2027-05-06", "2027-05-17", "2027-06-23"},
+		"MT": {"2027-02-10", "2027-03-19", "2027-03-31", "2027-06-07", "2027-06-29", "2027-09-08", "2027-12-13"},
+		"CY": {"2027-03-15", "2027-04-01", "2027-04-30", "2027-05-03", "2027-06-21", "2027-10-28"},
+		"IS": {"2027-03-25", "2027-04-22", "2027-06-17", "2027-08-02"},
+		"LI": {"2027-02-02", "2027-03-19", "2027-05-27", "2027-09-08"},
+	}
+	notHolidays := map[string][]string{
+		"FI": {"2027-12-24"}, // Christmas Eve: customary, not statutory
+		"LU": {"2027-05-10"}, // Europe Day fell on Sunday 9 May 2027: no substitute day
+		"LI": {"2027-08-16"}, // nor for the Staatsfeiertag on Sunday 15 August 2027
+	}
+	for code, days := range holidays {
+		c := mustCal(t, code)
+		for _, d := range days {
+			day, _ := time.Parse("2006-01-02", d)
+			if !c.IsHoliday(day.Year(), day.Month(), day.Day()) {
+				t.Errorf("%s: %s should be a public holiday", code, d)
+			}
+		}
+	}
+	for code, days := range notHolidays {
+		c := mustCal(t, code)
+		for _, d := range days {
+			day, _ := time.Parse("2006-01-02", d)
+			if day.Weekday() != time.Saturday && day.Weekday() != time.Sunday && c.IsHoliday(day.Year(), day.Month(), day.Day()) {
+				t.Errorf("%s: %s should be a working day", code, d)
+			}
+		}
+	}
+}
