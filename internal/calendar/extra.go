@@ -6,6 +6,7 @@ import (
 	"github.com/rickar/cal/v2"
 	"github.com/rickar/cal/v2/aa"
 	"github.com/rickar/cal/v2/fr"
+	"github.com/rickar/cal/v2/gb"
 )
 
 // Completions of the holiday library. Each list holds the statutory public
@@ -121,4 +122,23 @@ func init() {
 		fixed("Staatsfeiertag", time.August, 15), fixed("Mariä Geburt", time.September, 8), public(aa.AllSaintsDay, "Allerheiligen"),
 		public(aa.ImmaculateConception, "Mariä Empfängnis"), public(aa.ChristmasDay, "Weihnachten"), public(aa.ChristmasDay2, "Stephanstag"),
 	}
+
+	// The United Kingdom: GB is England and Wales (the library's list);
+	// Scotland and Northern Ireland differ under the Banking and Financial
+	// Dealings Act 1971, Schedule 1, and the St Andrew's Day Bank Holiday
+	// (Scotland) Act 2007. A day falling on a weekend moves to the next
+	// weekday not already taken.
+	weekend := []cal.AltDay{{Day: time.Saturday, Offset: 2}, {Day: time.Sunday, Offset: 1}}
+	second := []cal.AltDay{{Day: time.Saturday, Offset: 2}, {Day: time.Sunday, Offset: 2}, {Day: time.Monday, Offset: 1}}
+	bank := func(name string, month time.Month, day int, alt []cal.AltDay) *cal.Holiday {
+		return &cal.Holiday{Name: name, Type: cal.ObservanceBank, Month: month, Day: day, Observed: alt, Func: cal.CalcDayOfMonth}
+	}
+	rules["GB-ENG"], rules["GB-WLS"] = gb.Holidays, gb.Holidays
+	rules["GB-SCT"] = []*cal.Holiday{
+		gb.NewYear, bank("2nd January", time.January, 2, second), gb.GoodFriday, gb.EarlyMay, gb.VEDay, gb.CoronationDay,
+		gb.SpringHoliday, gb.SpringHoliday2022, gb.PlatinumJubilee, gb.SummerHolidayScotland,
+		bank("St Andrew's Day", time.November, 30, weekend), gb.ChristmasDay, gb.BoxingDay,
+	}
+	rules["GB-NIR"] = append(append([]*cal.Holiday{}, gb.Holidays...),
+		bank("St Patrick's Day", time.March, 17, weekend), bank("Battle of the Boyne", time.July, 12, weekend))
 }
