@@ -20,10 +20,7 @@ func (s *Server) apiListActivity(w http.ResponseWriter, r *http.Request) error {
 		f.ObjectID = *objectID
 	}
 	list, total, err := s.svc.Activities.Activities(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(list, total, p))
+	return listed(w, p, list, total, err)
 }
 
 func (s *Server) apiCustomerActivity(w http.ResponseWriter, r *http.Request) error {
@@ -36,8 +33,5 @@ func (s *Server) apiCustomerActivity(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	list, total, err := s.svc.Activities.Activities(r.Context(), art28.ActivityFilter{CustomerID: &id, Page: p})
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(list, total, p))
+	return listed(w, p, list, total, err)
 }

@@ -66,10 +66,7 @@ func (s *Server) apiListAgreements(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	list, total, err := s.svc.Agreements.Agreements(r.Context(), art28.AgreementFilter{CustomerID: customerID, Status: st, Page: p})
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(list, total, p))
+	return listed(w, p, list, total, err)
 }
 
 func (s *Server) apiCustomerAgreements(w http.ResponseWriter, r *http.Request) error {
@@ -86,10 +83,7 @@ func (s *Server) apiCustomerAgreements(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	list, total, err := s.svc.Agreements.Agreements(r.Context(), art28.AgreementFilter{CustomerID: &id, Status: st, Page: p})
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(list, total, p))
+	return listed(w, p, list, total, err)
 }
 
 // conclusionInput is how an agreement was concluded, as a client sends it.

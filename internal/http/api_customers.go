@@ -13,10 +13,7 @@ func (s *Server) apiListCustomers(w http.ResponseWriter, r *http.Request) error 
 	}
 	q := r.URL.Query()
 	list, total, err := s.svc.Customers.Customers(r.Context(), art28.CustomerFilter{Query: q.Get("q"), Country: q.Get("country"), Page: p})
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(list, total, p))
+	return listed(w, p, list, total, err)
 }
 
 // customerInput is what a client sends to create a customer.

@@ -12,10 +12,7 @@ func (s *Server) apiListServices(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	list, total, err := s.svc.Services.Services(r.Context(), art28.ServiceFilter{Page: p})
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(list, total, p))
+	return listed(w, p, list, total, err)
 }
 
 // serviceInput is what a client sends to create or replace a service.

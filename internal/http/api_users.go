@@ -22,10 +22,7 @@ func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request) error {
 	}
 	var processorStaff int64
 	list, total, err := s.svc.Users.Users(r.Context(), art28.UserFilter{CustomerID: &processorStaff, Page: p})
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(list, total, p))
+	return listed(w, p, list, total, err)
 }
 
 func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
@@ -49,10 +46,7 @@ func (s *Server) apiListCustomerUsers(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	list, total, err := s.svc.Users.Users(r.Context(), art28.UserFilter{CustomerID: &id, Page: p})
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(list, total, p))
+	return listed(w, p, list, total, err)
 }
 
 func (s *Server) apiCreateCustomerUser(w http.ResponseWriter, r *http.Request) error {

@@ -124,3 +124,11 @@ func newList[T any](items []T, total int, p art28.Page) List[T] {
 	}
 	return List[T]{Items: items, Total: total, Offset: p.Offset, Limit: p.Limit}
 }
+
+// listed answers one page of a list, or the error that fetching it gave.
+func listed[T any](w http.ResponseWriter, p art28.Page, items []T, total int, err error) error {
+	if err != nil {
+		return err
+	}
+	return ok(w, newList(items, total, p))
+}
