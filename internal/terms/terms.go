@@ -79,8 +79,15 @@ var own = map[art28.ClauseKey][]string{
 // Errors listing every problem, or the terms.
 func Parse(name string, data []byte) (*art28.Terms, error) {
 	p := &parser{file: name}
-	sum := sha256.Sum256(data)
-	t := &art28.Terms{Clauses: map[art28.ClauseKey]*art28.ClauseTerms{}, Hash: hex.EncodeToString(sum[:])}
+	doc := p.document(data)
+	if doc == nil {
+		return nil, p.errs
+	}
+	return p.terms(doc, data)
+}
+
+// document reads data into the mapping at its top, or reports why not.
+func (p *parser) document(data []byte) *yaml.Node {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		line := 1
@@ -88,13 +95,103 @@ func Parse(name string, data []byte) (*art28.Terms, error) {
 			line, _ = strconv.Atoi(m[1])
 		}
 		p.fail(line, "", "not valid YAML: "+strings.TrimPrefix(err.Error(), "yaml: "))
-		return nil, p.errs
+		return nil
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		p.fail(1, "", "a terms file is a mapping with the keys terms, timezone, calendar and clauses")
-		return nil, p.errs
+		return nil
 	}
-	top := doc.Content[0]
+	return doc.Content[0]
+}
+
+// Merge applies overrides (YAML with a single key, clauses, whose clauses
+// and fields replace or add to the base's) to a valid terms file, and
+// checks the result like a file. Errors name the overrides' lines. Sources
+// maps each field key of the result to "template" or "override".
+func Merge(base []byte, overrides string) (*art28.Terms, map[string]string, error) {
+	p := &parser{file: "overrides"}
+	top := p.document(base)
+	if top == nil {
+		return nil, nil, p.errs
+	}
+	overridden := map[string]bool{}
+	if strings.TrimSpace(overrides) != "" {
+		o := p.document([]byte(overrides))
+		if o == nil {
+			return nil, nil, p.errs
+		}
+		f := p.fields(o, "", []string{"clauses"})
+		oc := f["clauses"]
+		if oc == nil || oc.Kind != yaml.MappingNode {
+			p.fail(o.Line, "clauses", "overrides change clauses only: write clauses: and the clause keys under it")
+			return nil, nil, p.errs
+		}
+		bc := mapValue(top, "clauses")
+		for i := 0; i+1 < len(oc.Content); i += 2 {
+			ck, cv := oc.Content[i], oc.Content[i+1]
+			target := mapValue(bc, ck.Value)
+			if target == nil || cv.Kind != yaml.MappingNode {
+				// A clause the template lacks comes whole from the overrides.
+				bc.Content = append(bc.Content, ck, cv)
+				for j := 0; j+1 < len(cv.Content); j += 2 {
+					overridden["clauses."+ck.Value+"."+cv.Content[j].Value] = true
+				}
+				continue
+			}
+			for j := 0; j+1 < len(cv.Content); j += 2 {
+				fk, fv := cv.Content[j], cv.Content[j+1]
+				overridden["clauses."+ck.Value+"."+fk.Value] = true
+				if !setMapValue(target, fk.Value, fv) {
+					target.Content = append(target.Content, fk, fv)
+				}
+			}
+		}
+		if len(p.errs) > 0 {
+			return nil, nil, p.errs
+		}
+	}
+	t, err := p.terms(top, append(append([]byte{}, base...), overrides...))
+	if err != nil {
+		return nil, nil, err
+	}
+	sources := map[string]string{}
+	for k := range t.Fields() {
+		sources[k] = "template"
+		if overridden[k] {
+			sources[k] = "override"
+		}
+	}
+	return t, sources, nil
+}
+
+// mapValue returns the value of key in a mapping node, or nil.
+func mapValue(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// setMapValue replaces the value of key in a mapping node.
+func setMapValue(m *yaml.Node, key string, v *yaml.Node) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content[i+1] = v
+			return true
+		}
+	}
+	return false
+}
+
+// terms reads the top mapping of a terms file; data is what its hash is of.
+func (p *parser) terms(top *yaml.Node, data []byte) (*art28.Terms, error) {
+	sum := sha256.Sum256(data)
+	t := &art28.Terms{Clauses: map[art28.ClauseKey]*art28.ClauseTerms{}, Hash: hex.EncodeToString(sum[:])}
 	seen := p.fields(top, "", []string{"terms", "title", "timezone", "calendar", "clauses"})
 	for _, req := range []string{"terms", "timezone", "calendar", "clauses"} {
 		if seen[req] == nil {
