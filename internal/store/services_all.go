@@ -10,6 +10,7 @@ func All(db *DB) AllServices {
 		Users:      NewUsers(db),
 		APIKeys:    NewAPIKeys(db),
 		Activities: NewActivities(db),
+		Terms:      NewTerms(db),
 	}
 }
 
@@ -22,4 +23,5 @@ type AllServices struct {
 	Users      *Users
 	APIKeys    *APIKeys
 	Activities *Activities
+	Terms      *Terms
 }
