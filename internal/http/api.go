@@ -39,12 +39,18 @@ func (s *Server) apiRoutes() []Route {
 
 		{Pattern: "GET /api/v1/agreement-templates", Handle: s.apiListTemplates},
 		{Pattern: "POST /api/v1/agreement-templates", Handle: s.apiCreateTemplate},
+		{Pattern: "GET /api/v1/agreement-templates/{key}/terms", Handle: s.apiListTermsVersions},
+		{Pattern: "POST /api/v1/agreement-templates/{key}/terms", Handle: s.apiImportTerms},
+		{Pattern: "GET /api/v1/terms-versions/{id}", Handle: s.apiGetTermsVersion},
+		{Pattern: "GET /api/v1/terms-versions/{id}/diff", Handle: s.apiDiffTermsVersions},
 
 		{Pattern: "GET /api/v1/agreements", Handle: s.apiListAgreements},
 		{Pattern: "POST /api/v1/agreements", Handle: s.apiCreateAgreement},
 		{Pattern: "GET /api/v1/agreements/{id}", Scoped: true, Handle: s.apiGetAgreement},
 		{Pattern: "POST /api/v1/agreements/{id}/conclude", Scoped: true, Handle: s.apiConcludeAgreement},
 		{Pattern: "POST /api/v1/agreements/{id}/status", Scoped: true, Handle: s.apiSetAgreementStatus},
+		{Pattern: "GET /api/v1/agreements/{id}/terms", Scoped: true, Handle: s.apiAgreementTerms},
+		{Pattern: "PUT /api/v1/agreements/{id}/terms", Scoped: true, Handle: s.apiSetAgreementTerms},
 
 		// A user or key may belong to a customer, so these are Scoped too.
 		{Pattern: "GET /api/v1/users", Handle: s.apiListUsers},

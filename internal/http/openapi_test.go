@@ -281,6 +281,35 @@ func TestOpenAPIConformance(t *testing.T) {
 				"status": "active", "conclusion": map[string]any{"method": "signature", "accepted_by": "Carla", "accepted_at": "2026-12-01T10:00:00Z"}}
 			po.call("POST", "/api/v1/agreements", concluded).want(t, 201)
 
+			// Terms: versions of the template's terms file, and the
+			// agreement's effective terms with a negotiated override.
+			po.call("GET", path("/api/v1/agreements/%d/terms", ag.ID), nil).want(t, 200) // none yet: nulls
+			file := "terms: dpa-standard-v1\ntimezone: Europe/Berlin\ncalendar: DE-BW\nclauses:\n  subprocessor_notice:\n    period: 14 working days\n    implements: [G9.1]\n"
+			po.call("POST", "/api/v1/agreement-templates/dpa-standard/terms", map[string]any{"content": "terms: x\n"}).
+				wantError(t, 422, art28.EINVALID, "content")
+			v1 := decodeAs[struct {
+				ID int64 `json:"id"`
+			}](t, po.call("POST", "/api/v1/agreement-templates/dpa-standard/terms", map[string]any{"content": file}).want(t, 201))
+			po.call("POST", "/api/v1/agreement-templates/dpa-standard/terms", map[string]any{"content": file}).want(t, 200)
+			v2 := decodeAs[struct {
+				ID int64 `json:"id"`
+			}](t, po.call("POST", "/api/v1/agreement-templates/dpa-standard/terms",
+				map[string]any{"content": strings.Replace(file, "14 working days", "15 days", 1)}).want(t, 201))
+			po.call("GET", "/api/v1/agreement-templates/dpa-standard/terms", nil).want(t, 200)
+			po.call("GET", path("/api/v1/terms-versions/%d", v1.ID), nil).want(t, 200)
+			diff := decodeAs[struct {
+				Changes []art28.TermsChange `json:"changes"`
+			}](t, po.call("GET", path("/api/v1/terms-versions/%d/diff?from=%d", v2.ID, v1.ID), nil).want(t, 200))
+			if len(diff.Changes) != 1 || diff.Changes[0].Before != "14 working days" || diff.Changes[0].After != "15 days" {
+				t.Errorf("diff: %+v", diff.Changes)
+			}
+			po.callBad("GET", path("/api/v1/terms-versions/%d/diff?from=x", v2.ID), nil).wantError(t, 422, art28.EINVALID, "from")
+			po.call("PUT", path("/api/v1/agreements/%d/terms", ag.ID), map[string]any{"version_id": v1.ID,
+				"overrides": "clauses:\n  subprocessor_notice:\n    period: thirty days\n"}).wantError(t, 422, art28.EINVALID, "overrides")
+			po.call("PUT", path("/api/v1/agreements/%d/terms", ag.ID), map[string]any{"version_id": v1.ID,
+				"overrides": "clauses:\n  subprocessor_notice:\n    period: 30 days\n"}).want(t, 200)
+			po.call("GET", path("/api/v1/agreements/%d/terms", ag.ID), nil).want(t, 200)
+
 			// Users: processor staff need the owner; customer staff.
 			userIn := map[string]any{"email": "oscar@hosting.example", "name": "Oscar", "role": "operator", "password": "a long enough password"}
 			user := decodeAs[struct {
@@ -319,7 +348,7 @@ func TestOpenAPIConformance(t *testing.T) {
 
 			// Activity.
 			acts := decodeAs[list[map[string]any]](t, po.call("GET", path("/api/v1/activity?object_type=agreement&object_id=%d", ag.ID), nil).want(t, 200))
-			if acts.Total != 3 { // create, conclude, status
+			if acts.Total != 4 { // create, conclude, status, terms
 				t.Errorf("agreement activity: %+v", acts)
 			}
 			po.call("GET", "/api/v1/activity?limit=2&offset=1", nil).want(t, 200)

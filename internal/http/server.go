@@ -24,6 +24,7 @@ type Services struct {
 	Users      art28.UserService
 	APIKeys    art28.APIKeyService
 	Activities art28.ActivityService
+	Terms      art28.TermsService
 }
 
 // Config is what the server needs besides the services.

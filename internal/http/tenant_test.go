@@ -91,7 +91,10 @@ func (tn tenant) fill(t *testing.T, pattern string) string {
 // notCustomerRecords are the API paths that take an ID but address a
 // record no customer owns; every other route with an ID must be Scoped.
 var notCustomerRecords = map[string]bool{
-	"/api/v1/services/{id}": true,
+	"/api/v1/services/{id}":                   true,
+	"/api/v1/agreement-templates/{key}/terms": true, // the processor's own offer
+	"/api/v1/terms-versions/{id}":             true,
+	"/api/v1/terms-versions/{id}/diff":        true,
 }
 
 // scopedBodies are valid bodies for the Scoped routes that take one, so
@@ -102,6 +105,7 @@ var scopedBodies = map[string]any{
 	"POST /api/v1/customers/{id}/users":     map[string]any{"email": "mallory@evil.example", "name": "Mallory", "role": "customer_member", "password": "mallory's long password"},
 	"POST /api/v1/agreements/{id}/conclude": map[string]any{"method": "signature", "accepted_by": "Mallory", "accepted_at": "2027-03-01T08:00:00Z"},
 	"POST /api/v1/agreements/{id}/status":   map[string]any{"status": "ended"},
+	"PUT /api/v1/agreements/{id}/terms":     map[string]any{"version_id": 1, "overrides": ""},
 }
 
 // TestEveryIDRouteIsScoped keeps a route that takes an ID from escaping
