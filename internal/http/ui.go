@@ -196,6 +196,11 @@ func (s *Server) uiRoutes() []Route {
 
 		{Pattern: "GET /templates", Handle: s.uiTemplates},
 		{Pattern: "POST /templates", Handle: s.uiCreateTemplate},
+		{Pattern: "GET /templates/{key}", Handle: s.uiTemplate},
+		{Pattern: "POST /templates/{key}/terms", Handle: s.uiImportTerms},
+		{Pattern: "GET /terms-versions/{id}", Handle: s.uiTermsVersion},
+		{Pattern: "GET /agreements/{id}/terms", Handle: s.uiAgreementTerms},
+		{Pattern: "POST /agreements/{id}/terms", Handle: s.uiSetAgreementTerms},
 
 		{Pattern: "GET /customers", Handle: s.uiCustomers},
 		{Pattern: "GET /customers/new", Handle: s.uiNewCustomer},
