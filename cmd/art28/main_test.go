@@ -77,6 +77,25 @@ func TestMainServesDemoEndToEnd(t *testing.T) {
 	if list.Total < 30 || len(list.Items) != 5 {
 		t.Fatalf("demo customers: total %d, page %d", list.Total, len(list.Items))
 	}
+	// Every demo agreement has its template's terms (the seed terms files).
+	req, _ = http.NewRequest("GET", base+"/api/v1/agreements/1/terms", nil)
+	for _, c := range cookie {
+		req.AddCookie(c)
+	}
+	res, err = http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("agreement terms: %v %v", err, res)
+	}
+	var eff struct {
+		Version *struct {
+			TermsID string `json:"terms"`
+		} `json:"version"`
+	}
+	json.NewDecoder(res.Body).Decode(&eff)
+	res.Body.Close()
+	if eff.Version == nil || eff.Version.TermsID != "lenoit-backup-v1" {
+		t.Fatalf("demo agreement 1 terms: %+v", eff.Version)
+	}
 	res, err = http.Get(base + "/metrics")
 	if err != nil {
 		t.Fatal(err)

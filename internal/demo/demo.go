@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/art28/art28"
+	"github.com/art28/art28/examples"
 	"github.com/art28/art28/internal/store"
 )
 
@@ -89,11 +90,21 @@ func Load(ctx context.Context, all store.AllServices) ([]Credential, error) {
 	}); err != nil {
 		return nil, err
 	}
+	versions := map[string]int64{}
 	for i := range Templates {
 		t := Templates[i]
 		if err := all.Agreements.CreateTemplate(sys, &t); err != nil {
 			return nil, err
 		}
+		content, err := examples.Terms.ReadFile(t.Key + ".yaml")
+		if err != nil {
+			return nil, err
+		}
+		v, _, err := all.Terms.ImportTerms(sys, t.Key, content)
+		if err != nil {
+			return nil, fmt.Errorf("terms of %s: %w", t.Key, err)
+		}
+		versions[t.Key] = v.ID
 	}
 	var serviceIDs []int64
 	for i := range services {
@@ -126,7 +137,7 @@ func Load(ctx context.Context, all store.AllServices) ([]Credential, error) {
 					return nil, err
 				}
 			}
-			if err := demoAgreement(sys, all, c, n, serviceIDs); err != nil {
+			if err := demoAgreement(sys, all, c, n, serviceIDs, versions); err != nil {
 				return nil, err
 			}
 			if n < 2 {
@@ -148,13 +159,22 @@ func Load(ctx context.Context, all store.AllServices) ([]Credential, error) {
 
 // demoAgreement gives customer number n an agreement under one of the four
 // templates, in a spread of statuses and ways of conclusion.
-func demoAgreement(ctx context.Context, all store.AllServices, c *art28.Customer, n int, serviceIDs []int64) error {
+func demoAgreement(ctx context.Context, all store.AllServices, c *art28.Customer, n int, serviceIDs []int64, versions map[string]int64) error {
 	t := Templates[n%len(Templates)]
 	a := &art28.Agreement{CustomerID: c.ID, TemplateKey: t.Key, ServiceIDs: []int64{serviceIDs[n%len(serviceIDs)]}}
 	if n%5 == 0 {
 		a.ServiceIDs = append(a.ServiceIDs, serviceIDs[(n+1)%len(serviceIDs)])
 	}
 	if err := all.Agreements.CreateAgreement(ctx, a); err != nil {
+		return err
+	}
+	// Every agreement points at its template's terms; a few customers
+	// negotiated a longer objection window.
+	overrides := ""
+	if t.Key == "genz-saas-v1" && n%3 == 0 {
+		overrides = "clauses:\n  subprocessor_notice:\n    period: 30 days\n"
+	}
+	if _, err := all.Terms.SetAgreementTerms(ctx, a.ID, versions[t.Key], overrides); err != nil {
 		return err
 	}
 	if n%11 == 10 {
