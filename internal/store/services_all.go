@@ -11,6 +11,7 @@ func All(db *DB) AllServices {
 		APIKeys:    NewAPIKeys(db),
 		Activities: NewActivities(db),
 		Terms:      NewTerms(db),
+		Duties:     NewDuties(db),
 	}
 }
 
@@ -24,4 +25,5 @@ type AllServices struct {
 	APIKeys    *APIKeys
 	Activities *Activities
 	Terms      *Terms
+	Duties     *Duties
 }

@@ -1,0 +1,200 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/art28/art28"
+)
+
+// Duties implements art28.DutyService.
+type Duties struct{ db *DB }
+
+// NewDuties returns the duty store of db.
+func NewDuties(db *DB) *Duties { return &Duties{db: db} }
+
+var _ art28.DutyService = (*Duties)(nil)
+
+const dutyColumns = `id, kind, title, COALESCE(customer_id, 0), COALESCE(agreement_id, 0), clause, clause_ids,
+	opened_at, due_at, state, closed_at, closed_by, reason`
+
+func scanDuty(row interface{ Scan(...any) error }) (*art28.Duty, error) {
+	d := &art28.Duty{}
+	var ids string
+	var closed sql.NullTime
+	if err := row.Scan(&d.ID, &d.Kind, &d.Title, &d.CustomerID, &d.AgreementID, &d.Clause, &ids,
+		&d.OpenedAt, &d.DueAt, &d.State, &closed, &d.ClosedBy, &d.Reason); err != nil {
+		return nil, err
+	}
+	d.OpenedAt, d.DueAt, d.ClosedAt = d.OpenedAt.UTC(), d.DueAt.UTC(), timePtr(closed)
+	var err error
+	d.ClauseIDs, err = fromJSON[[]string](ids)
+	return d, err
+}
+
+// OpenDuty stores d as open. Duties are opened by the system and by
+// processor staff, never by a customer.
+func (s *Duties) OpenDuty(ctx context.Context, d *art28.Duty) (err error) {
+	defer art28.Wrap(&err, "store.OpenDuty")
+	a, err := authorizeProcessorWrite(ctx, "duties")
+	if err != nil {
+		return err
+	}
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	return s.db.update(ctx, func(tx *Tx) error {
+		return openDuty(ctx, tx, a, d)
+	})
+}
+
+// openDuty inserts d in tx, so that a capability opens its duties in the
+// same transaction as the change that causes them.
+func openDuty(ctx context.Context, tx *Tx, a art28.Actor, d *art28.Duty) error {
+	d.State, d.ClosedAt, d.ClosedBy, d.Reason = art28.DutyOpen, nil, "", ""
+	if d.ClauseIDs == nil {
+		d.ClauseIDs = []string{}
+	}
+	var err error
+	d.ID, err = tx.insert(ctx, `INSERT INTO duties (kind, title, customer_id, agreement_id, clause, clause_ids, opened_at, due_at, state)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Kind, d.Title, nullID(d.CustomerID), nullID(d.AgreementID), string(d.Clause),
+		jsonText(d.ClauseIDs), d.OpenedAt.UTC(), d.DueAt.UTC(), d.State)
+	if err != nil {
+		return err
+	}
+	return tx.record(ctx, a, "duty.open", "duty", d.ID, d.CustomerID,
+		fmt.Sprintf("opened %s: %s, due %s", d.Kind, d.Title, d.DueAt.UTC().Format("2006-01-02 15:04Z")))
+}
+
+// Duty returns one duty.
+func (s *Duties) Duty(ctx context.Context, id int64) (d *art28.Duty, err error) {
+	defer art28.Wrap(&err, "store.Duty")
+	a, err := authorize(ctx, art28.PermRead)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.view(ctx, func(tx *Tx) error {
+		d, err = findDuty(ctx, tx, a, id)
+		return err
+	})
+	return d, err
+}
+
+func findDuty(ctx context.Context, tx *Tx, a art28.Actor, id int64) (*art28.Duty, error) {
+	cond, args := scope(a, "customer_id")
+	d, err := scanDuty(tx.queryRow(ctx, `SELECT `+dutyColumns+` FROM duties WHERE id = ?`+cond, append([]any{id}, args...)...))
+	if err == sql.ErrNoRows {
+		return nil, errNotFound("Duty", id)
+	}
+	return d, err
+}
+
+// Duties lists duties soonest first.
+func (s *Duties) Duties(ctx context.Context, f art28.DutyFilter) (list []*art28.Duty, total int, err error) {
+	defer art28.Wrap(&err, "store.Duties")
+	a, err := authorize(ctx, art28.PermRead)
+	if err != nil {
+		return nil, 0, err
+	}
+	w := scoped(a, "customer_id")
+	if f.State != nil {
+		w.and("state = ?", *f.State)
+	}
+	if f.CustomerID != nil {
+		w.and("customer_id = ?", *f.CustomerID)
+	}
+	if f.DueBefore != nil {
+		w.and("due_at < ?", f.DueBefore.UTC())
+	}
+	err = s.db.view(ctx, func(tx *Tx) error {
+		list, total, err = listPage(ctx, tx, "duties", dutyColumns, "due_at, id", w, f.Page.Normalize(), scanRows(scanDuty))
+		return err
+	})
+	return list, total, err
+}
+
+// NextDue returns the open duties due soonest. The (state, due_at, id)
+// index answers it without reading past the page.
+func (s *Duties) NextDue(ctx context.Context, limit int) (list []*art28.Duty, err error) {
+	defer art28.Wrap(&err, "store.NextDue")
+	a, err := authorize(ctx, art28.PermRead)
+	if err != nil {
+		return nil, err
+	}
+	limit = art28.Page{Limit: limit}.Normalize().Limit
+	w := scoped(a, "customer_id")
+	w.and("state = ?", art28.DutyOpen)
+	err = s.db.view(ctx, func(tx *Tx) error {
+		rows, err := tx.query(ctx, `SELECT `+dutyColumns+` FROM duties WHERE `+w.sql+` ORDER BY due_at, id LIMIT ?`,
+			append(w.args, limit)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d, err := scanDuty(rows)
+			if err != nil {
+				return err
+			}
+			list = append(list, d)
+		}
+		return rows.Err()
+	})
+	return list, err
+}
+
+// CloseDuty marks an open duty done or waived.
+func (s *Duties) CloseDuty(ctx context.Context, id int64, state art28.DutyState, reason string) (d *art28.Duty, err error) {
+	defer art28.Wrap(&err, "store.CloseDuty")
+	a, err := authorizeProcessorWrite(ctx, "duties")
+	if err != nil {
+		return nil, err
+	}
+	switch state {
+	case art28.DutyDone:
+	case art28.DutyWaived:
+		if err := checkReason(&reason); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, art28.FieldError("state", "must be done or waived")
+	}
+	err = s.db.update(ctx, func(tx *Tx) error {
+		if d, err = findDuty(ctx, tx, a, id); err != nil {
+			return err
+		}
+		if d.State != art28.DutyOpen {
+			return &art28.Error{Code: art28.ECONFLICT, Field: "state", Message: fmt.Sprintf("The duty is already %s.", d.State)}
+		}
+		now := tx.Now
+		d.State, d.ClosedAt, d.ClosedBy, d.Reason = state, &now, a.Name, reason
+		if _, err := tx.exec(ctx, `UPDATE duties SET state = ?, closed_at = ?, closed_by = ?, reason = ? WHERE id = ?`,
+			d.State, now, d.ClosedBy, d.Reason, id); err != nil {
+			return err
+		}
+		summary := fmt.Sprintf("%s %s", state, d.Title)
+		if d.DueAt.Before(now) {
+			summary += " (after its deadline)"
+		}
+		if reason != "" {
+			summary += ": " + reason
+		}
+		return tx.record(ctx, a, "duty."+string(state), "duty", id, d.CustomerID, summary)
+	})
+	return d, err
+}
+
+// checkReason requires a reason of reasonable length.
+func checkReason(reason *string) error {
+	*reason = strings.TrimSpace(*reason)
+	if *reason == "" {
+		return art28.FieldError("reason", "is required to waive a duty")
+	}
+	if utf8.RuneCountInString(*reason) > art28.MaxText {
+		return art28.FieldError("reason", "is longer than %d characters", art28.MaxText)
+	}
+	return nil
+}
