@@ -50,6 +50,11 @@ func (s *Server) apiRoutes() []Route {
 		{Pattern: "POST /api/v1/agreements/{id}/conclude", Scoped: true, Handle: s.apiConcludeAgreement},
 		{Pattern: "POST /api/v1/agreements/{id}/status", Scoped: true, Handle: s.apiSetAgreementStatus},
 		{Pattern: "GET /api/v1/agreements/{id}/terms", Scoped: true, Handle: s.apiAgreementTerms},
+
+		{Pattern: "GET /api/v1/duties", Handle: s.apiListDuties},
+		{Pattern: "POST /api/v1/duties", Handle: s.apiOpenDuty},
+		{Pattern: "GET /api/v1/duties/{id}", Scoped: true, Handle: s.apiGetDuty},
+		{Pattern: "POST /api/v1/duties/{id}/close", Scoped: true, Handle: s.apiCloseDuty},
 		{Pattern: "PUT /api/v1/agreements/{id}/terms", Scoped: true, Handle: s.apiSetAgreementTerms},
 
 		// A user or key may belong to a customer, so these are Scoped too.

@@ -310,6 +310,21 @@ func TestOpenAPIConformance(t *testing.T) {
 				"overrides": "clauses:\n  subprocessor_notice:\n    period: 30 days\n"}).want(t, 200)
 			po.call("GET", path("/api/v1/agreements/%d/terms", ag.ID), nil).want(t, 200)
 
+			// Duties: opened by hand here (capabilities open their own),
+			// listed soonest first, closed.
+			dutyIn := map[string]any{"kind": "audit.report", "title": "Send the audit report", "customer_id": cust.ID,
+				"clause_ids": []string{"S6"}, "opened_at": "2027-03-01T09:00:00+01:00", "due_at": "2027-03-15T00:00:00+01:00"}
+			duty := decodeAs[struct {
+				ID int64 `json:"id"`
+			}](t, po.call("POST", "/api/v1/duties", dutyIn).want(t, 201))
+			po.call("POST", "/api/v1/duties", map[string]any{"kind": "x", "title": "X", "opened_at": "2027-03-01T09:00:00Z", "due_at": "yesterday"}).
+				wantError(t, 422, art28.EINVALID, "due_at")
+			po.call("GET", "/api/v1/duties?state=open&due_before=2027-04-01T00:00:00Z", nil).want(t, 200)
+			po.call("GET", path("/api/v1/duties/%d", duty.ID), nil).want(t, 200)
+			po.call("POST", path("/api/v1/duties/%d/close", duty.ID), map[string]any{"state": "waived"}).wantError(t, 422, art28.EINVALID, "reason")
+			po.call("POST", path("/api/v1/duties/%d/close", duty.ID), map[string]any{"state": "done"}).want(t, 200)
+			po.call("POST", path("/api/v1/duties/%d/close", duty.ID), map[string]any{"state": "done"}).wantError(t, 409, art28.ECONFLICT, "state")
+
 			// Users: processor staff need the owner; customer staff.
 			userIn := map[string]any{"email": "oscar@hosting.example", "name": "Oscar", "role": "operator", "password": "a long enough password"}
 			user := decodeAs[struct {

@@ -25,6 +25,7 @@ type Services struct {
 	APIKeys    art28.APIKeyService
 	Activities art28.ActivityService
 	Terms      art28.TermsService
+	Duties     art28.DutyService
 }
 
 // Config is what the server needs besides the services.

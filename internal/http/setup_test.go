@@ -18,7 +18,7 @@ func TestFirstRunSetup(t *testing.T) {
 	db := testrig.OpenDB(t, store.SQLite)
 	all := store.All(db)
 	srv := web.New(web.Services{Processor: all.Processor, Services: all.Services, Customers: all.Customers,
-		Agreements: all.Agreements, Users: all.Users, APIKeys: all.APIKeys, Activities: all.Activities, Terms: all.Terms},
+		Agreements: all.Agreements, Users: all.Users, APIKeys: all.APIKeys, Activities: all.Activities, Terms: all.Terms, Duties: all.Duties},
 		web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), FirstRunToken: "s3cr3t-token"})
 	hs := httptest.NewServer(srv)
 	defer hs.Close()

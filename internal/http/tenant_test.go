@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/art28/art28"
 	web "github.com/art28/art28/internal/http"
@@ -16,6 +17,7 @@ import (
 type tenant struct {
 	name                           string
 	customer, contact, agreement   int64
+	duty                           int64
 	user, key                      int64
 	adminEmail, adminPass, keyText string
 }
@@ -42,6 +44,12 @@ func newTenant(t *testing.T, app *testrig.App, name string, service int64) tenan
 		t.Fatal(err)
 	}
 	tn.agreement = ag.ID
+	at := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	du := &art28.Duty{Kind: "test", Title: "A duty of " + name, CustomerID: c.ID, OpenedAt: at, DueAt: at.Add(time.Hour)}
+	if err := s.Duties.OpenDuty(ctx, du); err != nil {
+		t.Fatal(err)
+	}
+	tn.duty = du.ID
 	u := &art28.User{Email: tn.adminEmail, Name: name + " Admin", Role: art28.RoleCustomerAdmin, CustomerID: c.ID}
 	if err := s.Users.CreateUser(ctx, u, tn.adminPass); err != nil {
 		t.Fatal(err)
@@ -67,6 +75,8 @@ func (tn tenant) idFor(resource string) (int64, bool) {
 		return tn.user, true
 	case "api-keys":
 		return tn.key, true
+	case "duties":
+		return tn.duty, true
 	}
 	return 0, false
 }
@@ -106,6 +116,7 @@ var scopedBodies = map[string]any{
 	"POST /api/v1/agreements/{id}/conclude": map[string]any{"method": "signature", "accepted_by": "Mallory", "accepted_at": "2027-03-01T08:00:00Z"},
 	"POST /api/v1/agreements/{id}/status":   map[string]any{"status": "ended"},
 	"PUT /api/v1/agreements/{id}/terms":     map[string]any{"version_id": 1, "overrides": ""},
+	"POST /api/v1/duties/{id}/close":        map[string]any{"state": "done"},
 }
 
 // TestEveryIDRouteIsScoped keeps a route that takes an ID from escaping
@@ -187,6 +198,7 @@ func TestTenantIsolation(t *testing.T) {
 				}{
 					{"/api/v1/customers", 1},
 					{"/api/v1/agreements", 1},
+					{"/api/v1/duties", 1},
 					{"/api/v1/activity?limit=500", 3},
 					{"/api/v1/users", 0},
 					{path("/api/v1/customers/%d/users", a.customer), 1},
