@@ -96,6 +96,30 @@ func TestMainServesDemoEndToEnd(t *testing.T) {
 	if eff.Version == nil || eff.Version.TermsID != "lenoit-backup-v1" {
 		t.Fatalf("demo agreement 1 terms: %+v", eff.Version)
 	}
+	// The demo carries open duties, computed from the agreements' terms.
+	req, _ = http.NewRequest("GET", base+"/api/v1/duties?state=open", nil)
+	for _, c := range cookie {
+		req.AddCookie(c)
+	}
+	res, err = http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("duties: %v %v", err, res)
+	}
+	var duties struct {
+		Total int `json:"total"`
+		Items []struct {
+			Kind string `json:"kind"`
+		} `json:"items"`
+	}
+	json.NewDecoder(res.Body).Decode(&duties)
+	res.Body.Close()
+	kinds := map[string]bool{}
+	for _, d := range duties.Items {
+		kinds[d.Kind] = true
+	}
+	if duties.Total < 6 || len(kinds) < 3 {
+		t.Fatalf("demo duties: %d of kinds %v", duties.Total, kinds)
+	}
 	res, err = http.Get(base + "/metrics")
 	if err != nil {
 		t.Fatal(err)

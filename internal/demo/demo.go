@@ -14,6 +14,7 @@ import (
 
 	"github.com/art28/art28"
 	"github.com/art28/art28/examples"
+	"github.com/art28/art28/internal/calendar"
 	"github.com/art28/art28/internal/store"
 )
 
@@ -154,7 +155,57 @@ func Load(ctx context.Context, all store.AllServices) ([]Credential, error) {
 			n++
 		}
 	}
+	if err := demoDuties(sys, all); err != nil {
+		return nil, fmt.Errorf("demo duties: %w", err)
+	}
 	return creds, nil
+}
+
+// demoDuties opens duties of several kinds, their deadlines computed from
+// each agreement's own terms, so that the dashboard's timeline has
+// something overdue, something today, this week and later.
+func demoDuties(ctx context.Context, all store.AllServices) error {
+	now := time.Now().UTC()
+	ags, _, err := all.Agreements.Agreements(ctx, art28.AgreementFilter{Page: art28.Page{Limit: 12}})
+	if err != nil {
+		return err
+	}
+	plans := []struct {
+		kind, title string
+		clause      art28.ClauseKey
+		ago         time.Duration // when the event happened
+	}{
+		{"subprocessor.objection_window", "Objection window for the new hosting sub-processor", art28.SubprocessorNotice, 3 * 24 * time.Hour},
+		{"breach.notice", "Notify the breach of the backup bucket", art28.BreachNotification, 30 * time.Hour},
+		{"audit.notice_check", "Check the notice of the requested audit", art28.AuditNotice, 20 * 24 * time.Hour},
+		{"request.forwarding", "Forward the access request of a data subject", art28.RequestForwarding, 40 * time.Hour},
+	}
+	for i, ag := range ags {
+		plan := plans[i%len(plans)]
+		e, err := all.Terms.AgreementTerms(ctx, ag.ID)
+		if err != nil {
+			return err
+		}
+		c, ok := e.Terms.Clauses[plan.clause]
+		if !ok || c.Period == nil {
+			continue // this agreement's terms have no period for it (L7 has no window)
+		}
+		cal, err := calendar.Lookup(e.Terms.Calendar)
+		if err != nil {
+			return err
+		}
+		from := now.Add(-plan.ago)
+		due, err := e.Terms.Deadline(plan.clause, from, cal)
+		if err != nil {
+			return err
+		}
+		d := &art28.Duty{Kind: plan.kind, Title: plan.title, CustomerID: ag.CustomerID, AgreementID: ag.ID,
+			Clause: plan.clause, ClauseIDs: c.Implements, OpenedAt: from, DueAt: due}
+		if err := all.Duties.OpenDuty(ctx, d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // demoAgreement gives customer number n an agreement under one of the four

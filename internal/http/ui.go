@@ -184,6 +184,8 @@ func (s *Server) uiRoutes() []Route {
 		{Pattern: "POST /signout", Handle: s.uiSignOut},
 
 		{Pattern: "GET /dashboard", Handle: s.uiDashboard},
+		{Pattern: "GET /duties/{id}", Handle: s.uiDuty},
+		{Pattern: "POST /duties/{id}/close", Handle: s.uiCloseDuty},
 
 		{Pattern: "GET /profile", Handle: s.uiProfile},
 		{Pattern: "POST /profile", Handle: s.uiUpdateProfile},
