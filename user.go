@@ -89,4 +89,12 @@ type UserService interface {
 	// SessionUser resolves a session token; EUNAUTHORIZED if unknown or expired.
 	SessionUser(ctx context.Context, token string) (*User, *Session, error)
 	DeleteSession(ctx context.Context, token string) error
+
+	// NewCalendarToken gives the signed-in user a new secret for the
+	// address of its iCalendar feed of duties; the old address stops
+	// working. The token is stored only as a hash.
+	NewCalendarToken(ctx context.Context) (string, error)
+	// CalendarUser resolves a feed token to its enabled user;
+	// EUNAUTHORIZED otherwise.
+	CalendarUser(ctx context.Context, token string) (*User, error)
 }

@@ -185,6 +185,9 @@ func (s *Server) uiRoutes() []Route {
 
 		{Pattern: "GET /dashboard", Handle: s.uiDashboard},
 		{Pattern: "GET /duties/{id}", Handle: s.uiDuty},
+		{Pattern: "GET /calendar", Handle: s.uiCalendar},
+		{Pattern: "POST /calendar", Handle: s.uiNewCalendarToken},
+		{Pattern: "GET /calendar/{token}", Handle: s.calendarFeed},
 		{Pattern: "POST /duties/{id}/close", Handle: s.uiCloseDuty},
 
 		{Pattern: "GET /profile", Handle: s.uiProfile},
