@@ -86,7 +86,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	metrics.Registry.MustRegister(store.NewPoolCollector(m.DB))
 
 	m.Jobs = jobs.New(m.DB, jobs.Config{Workers: cfg.Workers, Logger: m.log, Registry: metrics.Registry})
-	registerJobs(m.Jobs, all)
+	registerJobs(m.Jobs, all, cfg.Reminders)
 	m.Jobs.Start(ctx)
 
 	if n, err := m.DB.UserCount(ctx); err != nil {

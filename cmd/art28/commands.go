@@ -16,7 +16,7 @@ import (
 )
 
 // registerJobs declares the background jobs and their handlers.
-func registerJobs(r *jobs.Runner, all store.AllServices) {
+func registerJobs(r *jobs.Runner, all store.AllServices, reminders art28.Reminders) {
 	// Expired sessions are deleted hourly; a stale row is harmless (it is
 	// refused at use) but the table should not grow without bound.
 	r.Handle("sessions.cleanup", func(ctx context.Context, _ *store.Job) error {
@@ -24,6 +24,12 @@ func registerJobs(r *jobs.Runner, all store.AllServices) {
 		return err
 	})
 	r.Every("sessions.cleanup", time.Hour)
+
+	// Reminders and escalations of open duties, every minute.
+	r.Handle("duties.remind", func(ctx context.Context, _ *store.Job) error {
+		return jobs.RemindDuties(ctx, all.Duties, reminders)
+	})
+	r.Every("duties.remind", time.Minute)
 }
 
 // openMigrated opens the configured database and applies migrations.

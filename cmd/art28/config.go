@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/art28/art28"
 )
 
 // Config is art28's configuration: flags, then environment variables, then
@@ -25,6 +27,7 @@ type Config struct {
 	SessionTTL    time.Duration // how long a sign-in lasts
 	Workers       int           // job workers
 	LogFormat     string        // text or json
+	Reminders     art28.Reminders
 }
 
 // parseConfig reads flags from args and the environment through getenv.
@@ -53,6 +56,8 @@ func parseConfig(name string, args []string, getenv func(string) string) (*Confi
 	fs.DurationVar(&c.SessionTTL, "session-ttl", envDuration(getenv("ART28_SESSION_TTL"), 12*time.Hour), "how long a sign-in lasts (ART28_SESSION_TTL)")
 	fs.IntVar(&c.Workers, "workers", envInt(getenv("ART28_WORKERS"), 2), "background job workers (ART28_WORKERS)")
 	fs.StringVar(&c.LogFormat, "log-format", env("ART28_LOG_FORMAT", "text"), "log format: text or json (ART28_LOG_FORMAT)")
+	reminders := fs.String("duty-reminders", env("ART28_DUTY_REMINDERS", "50%,90%,100%"), "remind of an open duty at these shares of its period; 100% is the deadline (ART28_DUTY_REMINDERS)")
+	fs.DurationVar(&c.Reminders.Escalate, "duty-escalation", envDuration(getenv("ART28_DUTY_ESCALATION"), 24*time.Hour), "escalate an overdue duty this often; 0 for never (ART28_DUTY_ESCALATION)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -69,6 +74,14 @@ func parseConfig(name string, args []string, getenv func(string) string) (*Confi
 			errs = append(errs, fmt.Errorf("--secure-cookies: %q is not true, false or auto", *secure))
 		}
 		c.SecureCookies = v
+	}
+	if at, err := parseShares(*reminders); err != nil {
+		errs = append(errs, fmt.Errorf("--duty-reminders: %v", err))
+	} else {
+		c.Reminders.At = at
+	}
+	if c.Reminders.Escalate < 0 || (c.Reminders.Escalate > 0 && c.Reminders.Escalate < time.Minute) {
+		errs = append(errs, errors.New("--duty-escalation: must be 0 or at least 1m"))
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("--addr: %q is not host:port", c.Addr))
@@ -109,7 +122,8 @@ func (c *Config) Redacted() []any {
 		db = redactURL(c.DatabaseURL)
 	}
 	return []any{"addr", c.Addr, "database", db, "demo", c.Demo, "secure_cookies", c.SecureCookies,
-		"session_ttl", c.SessionTTL.String(), "workers", c.Workers}
+		"session_ttl", c.SessionTTL.String(), "workers", c.Workers, "duty_reminders", c.Reminders.At,
+		"duty_escalation", c.Reminders.Escalate.String()}
 }
 
 func redactURL(s string) string {
@@ -156,3 +170,20 @@ func envInt(s string, def int) int {
 
 // getenv is os.Getenv, replaceable in tests.
 var getenv = os.Getenv
+
+// parseShares reads "50%,90%,100%" as fractions of a period.
+func parseShares(s string) ([]float64, error) {
+	var out []float64
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		n, err := strconv.ParseFloat(strings.TrimSuffix(part, "%"), 64)
+		if err != nil || !strings.HasSuffix(part, "%") || n <= 0 || n > 100 {
+			return nil, fmt.Errorf("%q is not a share of the period between 1%% and 100%%", part)
+		}
+		out = append(out, n/100)
+	}
+	return out, nil
+}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/art28/art28/internal/demo"
 	"github.com/art28/art28/internal/store"
@@ -239,5 +240,18 @@ func TestUserCreateCommand(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "created owner boss@example.com") || !strings.Contains(out.String(), "created operator ops@example.com") {
 		t.Fatalf("output: %s", out.String())
+	}
+}
+
+func TestConfigReminders(t *testing.T) {
+	none := func(string) string { return "" }
+	cfg, err := parseConfig("serve", nil, none)
+	if err != nil || len(cfg.Reminders.At) != 3 || cfg.Reminders.At[2] != 1 || cfg.Reminders.Escalate != 24*time.Hour {
+		t.Fatalf("defaults: %v %+v", err, cfg.Reminders)
+	}
+	for _, bad := range [][]string{{"--duty-reminders", "50"}, {"--duty-reminders", "150%"}, {"--duty-escalation", "5s"}} {
+		if _, err := parseConfig("serve", bad, none); err == nil || !strings.Contains(err.Error(), bad[0]) {
+			t.Errorf("%v: want an error naming the flag, got %v", bad, err)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/art28/art28"
@@ -59,9 +60,11 @@ func openDuty(ctx context.Context, tx *Tx, a art28.Actor, d *art28.Duty) error {
 		d.ClauseIDs = []string{}
 	}
 	var err error
-	d.ID, err = tx.insert(ctx, `INSERT INTO duties (kind, title, customer_id, agreement_id, clause, clause_ids, opened_at, due_at, state)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Kind, d.Title, nullID(d.CustomerID), nullID(d.AgreementID), string(d.Clause),
-		jsonText(d.ClauseIDs), d.OpenedAt.UTC(), d.DueAt.UTC(), d.State)
+	// The reminder sweeper visits a new duty at once and plans its
+	// reminders from there.
+	d.ID, err = tx.insert(ctx, `INSERT INTO duties (kind, title, customer_id, agreement_id, clause, clause_ids, opened_at, due_at, state,
+		next_reminder_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Kind, d.Title, nullID(d.CustomerID), nullID(d.AgreementID),
+		string(d.Clause), jsonText(d.ClauseIDs), d.OpenedAt.UTC(), d.DueAt.UTC(), d.State, tx.Now)
 	if err != nil {
 		return err
 	}
@@ -197,4 +200,72 @@ func checkReason(reason *string) error {
 		return art28.FieldError("reason", "is longer than %d characters", art28.MaxText)
 	}
 	return nil
+}
+
+// DutyToRemind is an open duty whose next reminder is due, with when it was
+// last reminded of (its opening when never).
+type DutyToRemind struct {
+	Duty *art28.Duty
+	Last time.Time
+}
+
+// DutiesToRemind returns the open duties whose next reminder is due by the
+// store's clock, soonest first, at most limit. It is the system's work and
+// needs no actor.
+func (s *Duties) DutiesToRemind(ctx context.Context, limit int) (list []DutyToRemind, now time.Time, err error) {
+	defer art28.Wrap(&err, "store.DutiesToRemind")
+	err = s.db.view(ctx, func(tx *Tx) error {
+		now = tx.Now
+		rows, err := tx.query(ctx, `SELECT `+dutyColumns+`, last_reminder_at FROM duties
+			WHERE state = ? AND next_reminder_at <= ? ORDER BY next_reminder_at LIMIT ?`, art28.DutyOpen, now, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var last sql.NullTime
+			d, err := scanDuty(scanWith(rows, &last))
+			if err != nil {
+				return err
+			}
+			r := DutyToRemind{Duty: d, Last: d.OpenedAt}
+			if last.Valid {
+				r.Last = last.Time.UTC()
+			}
+			list = append(list, r)
+		}
+		return rows.Err()
+	})
+	return list, now, err
+}
+
+// MarkReminded records a reminder (when fire is set) in the activity
+// record, as the system, and plans the next one (none when next is zero).
+// A duty closed meanwhile is left alone.
+func (s *Duties) MarkReminded(ctx context.Context, id int64, fire *time.Time, label string, next time.Time) (err error) {
+	defer art28.Wrap(&err, "store.MarkReminded")
+	return s.db.update(ctx, func(tx *Tx) error {
+		d, err := findDuty(ctx, tx, art28.SystemActor, id)
+		if err != nil || d.State != art28.DutyOpen {
+			return err
+		}
+		var nextAt any
+		if !next.IsZero() {
+			nextAt = next.UTC()
+		}
+		if fire == nil {
+			_, err := tx.exec(ctx, `UPDATE duties SET next_reminder_at = ? WHERE id = ?`, nextAt, id)
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE duties SET last_reminder_at = ?, next_reminder_at = ? WHERE id = ?`,
+			fire.UTC(), nextAt, id); err != nil {
+			return err
+		}
+		action := "duty.reminder"
+		if !fire.Before(d.DueAt) && label != "the deadline has come" {
+			action = "duty.escalation"
+		}
+		return tx.record(ctx, art28.SystemActor, action, "duty", id, d.CustomerID,
+			fmt.Sprintf("%s: %s (due %s)", d.Title, label, d.DueAt.UTC().Format("2006-01-02 15:04Z")))
+	})
 }

@@ -1,0 +1,33 @@
+package jobs
+
+import (
+	"context"
+
+	"github.com/art28/art28"
+	"github.com/art28/art28/internal/store"
+)
+
+// remindBatch is how many duties one pass of the sweeper handles at once.
+const remindBatch = 200
+
+// RemindDuties is the duty sweeper: it records the reminders and
+// escalations that are due for open duties (in the activity record, which
+// the dashboard shows; by e-mail once notices exist) and plans the next
+// ones. The database says what is due, so a restart loses nothing.
+func RemindDuties(ctx context.Context, duties *store.Duties, r art28.Reminders) error {
+	for {
+		list, now, err := duties.DutiesToRemind(ctx, remindBatch)
+		if err != nil {
+			return err
+		}
+		for _, x := range list {
+			fire, label, next := r.NextReminder(x.Duty, x.Last, now)
+			if err := duties.MarkReminded(ctx, x.Duty.ID, fire, label, next); err != nil {
+				return err
+			}
+		}
+		if len(list) < remindBatch {
+			return nil
+		}
+	}
+}

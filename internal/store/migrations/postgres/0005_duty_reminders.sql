@@ -1,0 +1,5 @@
+-- When each open duty was last reminded of, and when it is next due a
+-- reminder: the sweeper reads the soonest, so reminders survive restarts.
+ALTER TABLE duties ADD COLUMN last_reminder_at TIMESTAMPTZ;
+ALTER TABLE duties ADD COLUMN next_reminder_at TIMESTAMPTZ;
+CREATE INDEX duties_next_reminder ON duties (state, next_reminder_at);
