@@ -11,6 +11,7 @@ type dutyPage struct {
 	Duty     *art28.Duty
 	Customer *art28.Customer
 	Overdue  bool
+	History  []*art28.Activity // opening, reminders, escalations, closing
 	Reason   string
 	Error    *formError
 }
@@ -25,6 +26,10 @@ func (s *Server) loadDutyPage(r *http.Request) (*dutyPage, error) {
 		return nil, err
 	}
 	p := &dutyPage{Duty: d, Overdue: d.Overdue(s.cfg.Now())}
+	if p.History, _, err = s.svc.Activities.Activities(r.Context(), art28.ActivityFilter{ObjectType: "duty", ObjectID: id,
+		Page: art28.Page{Limit: 50}}); err != nil {
+		return nil, err
+	}
 	if d.CustomerID != 0 {
 		if p.Customer, err = s.svc.Customers.Customer(r.Context(), d.CustomerID); err != nil {
 			return nil, err
