@@ -181,28 +181,33 @@ func demoDuties(ctx context.Context, all store.AllServices) error {
 		{"request.forwarding", "Forward the access request of a data subject", art28.RequestForwarding, 40 * time.Hour},
 	}
 	for i, ag := range ags {
-		plan := plans[i%len(plans)]
 		e, err := all.Terms.AgreementTerms(ctx, ag.ID)
 		if err != nil {
 			return err
-		}
-		c, ok := e.Terms.Clauses[plan.clause]
-		if !ok || c.Period == nil {
-			continue // this agreement's terms have no period for it (L7 has no window)
 		}
 		cal, err := calendar.Lookup(e.Terms.Calendar)
 		if err != nil {
 			return err
 		}
-		from := now.Add(-plan.ago)
-		due, err := e.Terms.Deadline(plan.clause, from, cal)
-		if err != nil {
-			return err
-		}
-		d := &art28.Duty{Kind: plan.kind, Title: plan.title, CustomerID: ag.CustomerID, AgreementID: ag.ID,
-			Clause: plan.clause, ClauseIDs: c.Implements, OpenedAt: from, DueAt: due}
-		if err := all.Duties.OpenDuty(ctx, d); err != nil {
-			return err
+		// The first plan, from this agreement's turn on, that its terms
+		// give a period for (L7, for one, has no objection window).
+		for j := range plans {
+			plan := plans[(i+j)%len(plans)]
+			c, ok := e.Terms.Clauses[plan.clause]
+			if !ok || c.Period == nil {
+				continue
+			}
+			from := now.Add(-plan.ago)
+			due, err := e.Terms.Deadline(plan.clause, from, cal)
+			if err != nil {
+				return err
+			}
+			d := &art28.Duty{Kind: plan.kind, Title: plan.title, CustomerID: ag.CustomerID, AgreementID: ag.ID,
+				Clause: plan.clause, ClauseIDs: c.Implements, OpenedAt: from, DueAt: due}
+			if err := all.Duties.OpenDuty(ctx, d); err != nil {
+				return err
+			}
+			break
 		}
 	}
 	return nil

@@ -90,3 +90,12 @@ func TestCalendarFeed(t *testing.T) {
 		t.Fatalf("the member's feed: %d events", len(ev))
 	}
 }
+
+func TestCalendarLinkInHeader(t *testing.T) {
+	app := testrig.NewApp(t, store.SQLite)
+	b := newUIBrowser(t, app)
+	b.signIn(testrig.OwnerEmail, testrig.OwnerPassword)
+	if b.get("/dashboard").want(t, http.StatusOK).Doc.Find(`header a[href="/calendar"]`).Length() != 1 {
+		t.Fatal("no link to the calendar page in the header")
+	}
+}
