@@ -176,8 +176,8 @@ func demoDuties(ctx context.Context, all store.AllServices) error {
 		ago         time.Duration // when the event happened
 	}{
 		{"subprocessor.objection_window", "Objection window for the new hosting sub-processor", art28.SubprocessorNotice, 3 * 24 * time.Hour},
-		{"breach.notice", "Notify the breach of the backup bucket", art28.BreachNotification, 30 * time.Hour},
-		{"audit.notice_check", "Check the notice of the requested audit", art28.AuditNotice, 20 * 24 * time.Hour},
+		{"breach.notice", "Notify the breach of the backup bucket", art28.BreachNotification, 20 * time.Hour},
+		{"audit.notice_check", "Check the notice of the requested audit", art28.AuditNotice, 35 * 24 * time.Hour},
 		{"request.forwarding", "Forward the access request of a data subject", art28.RequestForwarding, 40 * time.Hour},
 	}
 	for i, ag := range ags {

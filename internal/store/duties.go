@@ -56,6 +56,8 @@ func (s *Duties) OpenDuty(ctx context.Context, d *art28.Duty) (err error) {
 // same transaction as the change that causes them.
 func openDuty(ctx context.Context, tx *Tx, a art28.Actor, d *art28.Duty) error {
 	d.State, d.ClosedAt, d.ClosedBy, d.Reason = art28.DutyOpen, nil, "", ""
+	// Both databases keep microseconds: the duty returned is the duty read.
+	d.OpenedAt, d.DueAt = d.OpenedAt.UTC().Truncate(time.Microsecond), d.DueAt.UTC().Truncate(time.Microsecond)
 	if d.ClauseIDs == nil {
 		d.ClauseIDs = []string{}
 	}
