@@ -97,19 +97,25 @@ type termsVersionBody struct {
 }
 
 func (s *Server) apiGetTermsVersion(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	v, err := s.svc.Terms.TermsVersion(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	t, err := parsedVersion(v)
+	v, t, err := s.termsVersionOf(r)
 	if err != nil {
 		return err
 	}
 	return ok(w, termsVersionBody{TermsVersion: v, Terms: termsJSON(t, nil)})
+}
+
+// termsVersionOf reads the version the path's {id} names, with its terms.
+func (s *Server) termsVersionOf(r *http.Request) (*art28.TermsVersion, *art28.Terms, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := s.svc.Terms.TermsVersion(r.Context(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := parsedVersion(v)
+	return v, t, err
 }
 
 // parsedVersion reads a stored version; it was checked on import.

@@ -81,15 +81,7 @@ func (s *Server) uiTermsVersion(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireStaff(r); err != nil {
 		return err
 	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	v, err := s.svc.Terms.TermsVersion(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	t, err := parsedVersion(v)
+	v, t, err := s.termsVersionOf(r)
 	if err != nil {
 		return err
 	}
