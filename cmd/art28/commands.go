@@ -32,22 +32,13 @@ func registerJobs(r *jobs.Runner, all store.AllServices, reminders art28.Reminde
 	r.Every("duties.remind", time.Minute)
 }
 
-// openMigrated opens the configured database and applies migrations.
-func openForAdmin(ctx context.Context, cfg *Config) (*store.DB, error) {
-	db, err := store.Open(ctx, cfg.DSN())
-	if err != nil {
-		return nil, err
-	}
-	return db, nil
-}
-
 // migrate applies the migrations and reports the schema version.
 func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 	cfg, err := parseConfig("migrate", args, getenv)
 	if err != nil {
 		return err
 	}
-	db, err := openForAdmin(ctx, cfg)
+	db, err := store.Open(ctx, cfg.DSN())
 	if err != nil {
 		return err
 	}
@@ -101,7 +92,7 @@ func userCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.W
 		}
 		password = strings.TrimRight(line, "\r\n")
 	}
-	db, err := openForAdmin(ctx, cfg)
+	db, err := store.Open(ctx, cfg.DSN())
 	if err != nil {
 		return err
 	}

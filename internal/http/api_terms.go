@@ -120,7 +120,7 @@ func (s *Server) termsVersionOf(r *http.Request) (*art28.TermsVersion, *art28.Te
 
 // parsedVersion reads a stored version; it was checked on import.
 func parsedVersion(v *art28.TermsVersion) (*art28.Terms, error) {
-	return parseTerms(v.Content)
+	return terms.Parse(v.TemplateKey+".yaml", []byte(v.Content))
 }
 
 // termsDiff is the difference between two versions.
@@ -213,9 +213,4 @@ func (s *Server) apiSetAgreementTerms(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	return ok(w, effective(e))
-}
-
-// parseTerms reads stored terms content.
-func parseTerms(content string) (*art28.Terms, error) {
-	return terms.Parse("stored", []byte(content))
 }

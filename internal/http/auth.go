@@ -63,14 +63,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				}
 			}
 		}
-		if ctx == r.Context() {
-			ctx = context.WithValue(ctx, sourceKey{}, src)
+		if ctx != r.Context() {
+			r = r.WithContext(ctx)
 		}
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r)
 	})
 }
-
-type sourceKey struct{}
 
 func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions

@@ -123,17 +123,8 @@ func (s *Server) wrap(rt Route) http.Handler {
 }
 
 func isAPI(pattern string) bool {
-	_, path, _ := cut(pattern, " ")
-	return len(path) >= 8 && path[:8] == "/api/v1/"
-}
-
-func cut(s, sep string) (before, after string, found bool) {
-	for i := 0; i+len(sep) <= len(s); i++ {
-		if s[i:i+len(sep)] == sep {
-			return s[:i], s[i+len(sep):], true
-		}
-	}
-	return s, "", false
+	_, path, _ := strings.Cut(pattern, " ")
+	return strings.HasPrefix(path, "/api/v1/")
 }
 
 // recoverPanics turns a panic into a 500 without a stack trace for the

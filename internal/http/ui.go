@@ -28,7 +28,6 @@ var pages = parsePages()
 var funcs = template.FuncMap{
 	"date":           func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"country":        art28.CountryName,
-	"countries":      art28.Countries,
 	"countryOptions": countryOptions,
 	"join":           strings.Join,
 	"add":            func(a, b int) int { return a + b },
