@@ -16,10 +16,19 @@ type TermsVersion struct {
 	TemplateKey string    `json:"template_key"`
 	Version     int       `json:"version"` // 1, 2, ... per template
 	TermsID     string    `json:"terms"`   // the file's own ID
-	Hash        string    `json:"hash"`    // SHA-256 of Content, hex
+	Hash        string    `json:"hash"`    // SHA-256 of Content, and of LegalText when there is one, hex
 	Content     string    `json:"content"`
+	LegalText   string    `json:"legal_text"` // Markdown; may be empty
 	ImportedAt  time.Time `json:"imported_at"`
 	ImportedBy  string    `json:"imported_by"`
+}
+
+// TermsImport is what a new version of a template's terms is made of: the
+// terms file (YAML) and, optionally, the legal text it sits next to
+// (Markdown), which people read and the engine does not.
+type TermsImport struct {
+	Content   string `json:"content"`
+	LegalText string `json:"legal_text"`
 }
 
 // TermsChange is one difference between two versions of terms.
@@ -105,11 +114,11 @@ type EffectiveTerms struct {
 
 // TermsService keeps versions of terms files and agreements' terms.
 type TermsService interface {
-	// ImportTerms stores content as the next version of the template's
-	// terms; an unchanged file (same hash) returns the existing version and
-	// false. EINVALID (field content) lists every error of the file;
-	// ENOTFOUND for an unknown template.
-	ImportTerms(ctx context.Context, templateKey string, content []byte) (*TermsVersion, bool, error)
+	// ImportTerms stores a terms file and its legal text as the next
+	// version of the template's terms; an unchanged pair (same hash)
+	// returns the existing version and false. EINVALID (field content)
+	// lists every error of the file; ENOTFOUND for an unknown template.
+	ImportTerms(ctx context.Context, templateKey string, in TermsImport) (*TermsVersion, bool, error)
 	// TermsVersions lists a template's versions, newest first.
 	TermsVersions(ctx context.Context, templateKey string) ([]*TermsVersion, error)
 	TermsVersion(ctx context.Context, id int64) (*TermsVersion, error)

@@ -8,3 +8,11 @@ import "embed"
 //
 //go:embed *.yaml
 var Terms embed.FS
+
+// LegalText holds each seed's own-words digest, by file name
+// (genz-saas-v1.md, ...): the Markdown legal text that sits next to the
+// terms file of the same name. The binding wording stays with the
+// agreement as signed.
+//
+//go:embed *.md
+var LegalText embed.FS

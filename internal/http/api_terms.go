@@ -70,17 +70,12 @@ func (s *Server) apiListTermsVersions(w http.ResponseWriter, r *http.Request) er
 	return ok(w, newList(list, len(list), art28.Page{Limit: len(list)}))
 }
 
-// termsImport is the body that imports a terms file.
-type termsImport struct {
-	Content string `json:"content"`
-}
-
 func (s *Server) apiImportTerms(w http.ResponseWriter, r *http.Request) error {
-	var in termsImport
+	var in art28.TermsImport
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	v, isNew, err := s.svc.Terms.ImportTerms(r.Context(), r.PathValue("key"), []byte(in.Content))
+	v, isNew, err := s.svc.Terms.ImportTerms(r.Context(), r.PathValue("key"), in)
 	if err != nil {
 		return err
 	}

@@ -294,7 +294,8 @@ func TestOpenAPIConformance(t *testing.T) {
 			v2 := decodeAs[struct {
 				ID int64 `json:"id"`
 			}](t, po.call("POST", "/api/v1/agreement-templates/dpa-standard/terms",
-				map[string]any{"content": strings.Replace(file, "14 working days", "15 days", 1)}).want(t, 201))
+				map[string]any{"content": strings.Replace(file, "14 working days", "15 days", 1),
+					"legal_text": "## G9.1 New sub-processors\nFifteen days' notice.\n"}).want(t, 201))
 			po.call("GET", "/api/v1/agreement-templates/dpa-standard/terms", nil).want(t, 200)
 			po.call("GET", path("/api/v1/terms-versions/%d", v1.ID), nil).want(t, 200)
 			diff := decodeAs[struct {

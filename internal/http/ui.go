@@ -43,6 +43,7 @@ var funcs = template.FuncMap{
 	"action":         statusAction,
 	"contactRoles":   func() []art28.ContactRole { return art28.ContactRoles },
 	"customerRoles":  func() []art28.Role { return customerRoles },
+	"markdown":       markdown,
 }
 
 // parsePages parses every page with the layout and the partials: files whose

@@ -11,7 +11,7 @@ import (
 type templatePage struct {
 	Template *art28.AgreementTemplate
 	Versions []*art28.TermsVersion
-	Content  string // the import form's text, kept on an error
+	Import   art28.TermsImport // the import form's text, kept on an error
 	Error    *formError
 }
 
@@ -50,14 +50,14 @@ func (s *Server) uiImportTerms(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireStaff(r); err != nil {
 		return err
 	}
-	content := r.PostFormValue("content")
-	v, isNew, err := s.svc.Terms.ImportTerms(r.Context(), r.PathValue("key"), []byte(content))
+	in := art28.TermsImport{Content: r.PostFormValue("content"), LegalText: r.PostFormValue("legal_text")}
+	v, isNew, err := s.svc.Terms.ImportTerms(r.Context(), r.PathValue("key"), in)
 	if status, ok := correctable(err); ok {
 		d, lerr := s.loadTemplatePage(r)
 		if lerr != nil {
 			return lerr
 		}
-		d.Content, d.Error = content, toFormError(err)
+		d.Import, d.Error = in, toFormError(err)
 		return s.render(w, r, status, "template", d.Template.Title, d)
 	}
 	if err != nil {

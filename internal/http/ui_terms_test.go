@@ -36,7 +36,11 @@ func TestUITerms(t *testing.T) {
 		t.Fatalf("version page: %q\n%s", got, p.text("table.terms"))
 	}
 	changed := strings.Replace(string(genz), "period: 3 months", "period: 6 months", 1)
-	p = b.submit("/templates/"+key+"/terms", url.Values{"content": {changed}}).want(t, http.StatusOK)
+	legal := "## G9.1 New sub-processors\n\nFourteen working days' notice.<script>alert(1)</script>\n"
+	p = b.submit("/templates/"+key+"/terms", url.Values{"content": {changed}, "legal_text": {legal}}).want(t, http.StatusOK)
+	if h := p.text("article.legal h2#g91-new-sub-processors"); h != "G9.1 New sub-processors" || p.Doc.Find("article.legal script").Length() != 0 {
+		t.Fatalf("legal text rendered as %q, or with its script:\n%s", h, p.html())
+	}
 	if diff := p.text("table.diff"); !strings.Contains(diff, "clauses.termination_notice.period") || !strings.Contains(diff, "6 months") {
 		t.Fatalf("the diff from version 1: %q", diff)
 	}
@@ -73,6 +77,13 @@ func TestUITerms(t *testing.T) {
 	cb.signIn(member.Email, "member password long")
 	if p := cb.get(termsURL).want(t, http.StatusOK); !strings.Contains(p.text("table.terms"), "30 days") || p.Doc.Find(`form[action$="/terms"]`).Length() != 0 {
 		t.Fatal("the customer does not see its terms, or may change them")
+	}
+	// Under the version with a legal text, the customer reads it too.
+	if _, err := app.Store.Terms.SetAgreementTerms(testrig.As(testrig.Owner), ag.ID, versions[0].ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if p := cb.get(termsURL).want(t, http.StatusOK); !strings.Contains(p.text("article.legal"), "Fourteen working days") {
+		t.Fatalf("the customer does not see the legal text:\n%s", p.html())
 	}
 	cb.get(fmt.Sprintf("/agreements/%d/terms", f.Agreements["globex"].ID)).want(t, http.StatusNotFound)
 }

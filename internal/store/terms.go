@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/art28/art28"
 	"github.com/art28/art28/internal/terms"
@@ -19,14 +22,32 @@ func NewTerms(db *DB) *Terms { return &Terms{db: db} }
 
 var _ art28.TermsService = (*Terms)(nil)
 
-// maxTermsFile bounds an imported terms file.
-const maxTermsFile = 256 << 10
+// maxTermsFile bounds an imported terms file, and maxLegalText its legal
+// text (the longest seed is some 45 KB).
+const (
+	maxTermsFile = 256 << 10
+	maxLegalText = 1 << 20
+)
 
-const termsVersionColumns = `id, template_key, version, terms_id, hash, content, imported_at, imported_by`
+// versionHash identifies a version by its terms file's hash and, when
+// there is one, its legal text: a file with no legal text keeps the hash
+// `art28 terms check` prints.
+func versionHash(termsHash, legalText string) string {
+	if legalText == "" {
+		return termsHash
+	}
+	h := sha256.New()
+	h.Write([]byte(termsHash))
+	h.Write([]byte{0})
+	h.Write([]byte(legalText))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+const termsVersionColumns = `id, template_key, version, terms_id, hash, content, legal_text, imported_at, imported_by`
 
 func scanTermsVersion(row interface{ Scan(...any) error }) (*art28.TermsVersion, error) {
 	v := &art28.TermsVersion{}
-	err := row.Scan(&v.ID, &v.TemplateKey, &v.Version, &v.TermsID, &v.Hash, &v.Content, &v.ImportedAt, &v.ImportedBy)
+	err := row.Scan(&v.ID, &v.TemplateKey, &v.Version, &v.TermsID, &v.Hash, &v.Content, &v.LegalText, &v.ImportedAt, &v.ImportedBy)
 	v.ImportedAt = v.ImportedAt.UTC()
 	return v, err
 }
@@ -41,19 +62,26 @@ func invalidTerms(field string, err error) error {
 }
 
 // ImportTerms stores content as the next version of the template's terms.
-func (s *Terms) ImportTerms(ctx context.Context, templateKey string, content []byte) (v *art28.TermsVersion, created bool, err error) {
+func (s *Terms) ImportTerms(ctx context.Context, templateKey string, in art28.TermsImport) (v *art28.TermsVersion, created bool, err error) {
 	defer art28.Wrap(&err, "store.ImportTerms")
 	a, err := authorizeProcessorWrite(ctx, "terms")
 	if err != nil {
 		return nil, false, err
 	}
-	if len(content) > maxTermsFile {
+	if len(in.Content) > maxTermsFile {
 		return nil, false, art28.FieldError("content", "is larger than %d KiB", maxTermsFile>>10)
 	}
-	t, err := terms.Parse(templateKey+".yaml", content)
+	if len(in.LegalText) > maxLegalText {
+		return nil, false, art28.FieldError("legal_text", "is larger than %d KiB", maxLegalText>>10)
+	}
+	if !utf8.ValidString(in.LegalText) {
+		return nil, false, art28.FieldError("legal_text", "is not valid UTF-8")
+	}
+	t, err := terms.Parse(templateKey+".yaml", []byte(in.Content))
 	if err != nil {
 		return nil, false, invalidTerms("content", err)
 	}
+	hash := versionHash(t.Hash, in.LegalText)
 	err = s.db.update(ctx, func(tx *Tx) error {
 		n, err := tx.count(ctx, `SELECT COUNT(*) FROM agreement_templates WHERE key = ?`, templateKey)
 		if err != nil {
@@ -63,7 +91,7 @@ func (s *Terms) ImportTerms(ctx context.Context, templateKey string, content []b
 			return errNotFound("Template", templateKey)
 		}
 		v, err = scanTermsVersion(tx.queryRow(ctx, `SELECT `+termsVersionColumns+` FROM terms_versions
-			WHERE template_key = ? AND hash = ?`, templateKey, t.Hash))
+			WHERE template_key = ? AND hash = ?`, templateKey, hash))
 		if err == nil {
 			return nil // the same file again: the same version
 		} else if err != sql.ErrNoRows {
@@ -74,11 +102,12 @@ func (s *Terms) ImportTerms(ctx context.Context, templateKey string, content []b
 			templateKey).Scan(&last); err != nil {
 			return err
 		}
-		v = &art28.TermsVersion{TemplateKey: templateKey, Version: last + 1, TermsID: t.ID, Hash: t.Hash,
-			Content: string(content), ImportedAt: tx.Now, ImportedBy: a.Name}
+		v = &art28.TermsVersion{TemplateKey: templateKey, Version: last + 1, TermsID: t.ID, Hash: hash,
+			Content: in.Content, LegalText: in.LegalText, ImportedAt: tx.Now, ImportedBy: a.Name}
 		if v.ID, err = tx.insert(ctx, `INSERT INTO terms_versions
-			(template_key, version, terms_id, hash, content, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			v.TemplateKey, v.Version, v.TermsID, v.Hash, v.Content, v.ImportedAt, v.ImportedBy); err != nil {
+			(template_key, version, terms_id, hash, content, legal_text, imported_at, imported_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			v.TemplateKey, v.Version, v.TermsID, v.Hash, v.Content, v.LegalText, v.ImportedAt, v.ImportedBy); err != nil {
 			return err
 		}
 		created = true

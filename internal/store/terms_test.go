@@ -11,7 +11,8 @@ import (
 )
 
 func TestTermsVersionsAndAgreementTerms(t *testing.T) {
-	genz, err := os.ReadFile("../../examples/genz-saas-v1.yaml")
+	genzFile, err := os.ReadFile("../../examples/genz-saas-v1.yaml")
+	genz := string(genzFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,31 +23,48 @@ func TestTermsVersionsAndAgreementTerms(t *testing.T) {
 		key := f.Templates["dpa-standard"].Key
 
 		before := testrig.ActivityCount(t, db)
-		_, _, err := s.ImportTerms(po, key, []byte("terms: x\ntimezone: Mars/Base\n"))
+		file := func(content string) art28.TermsImport { return art28.TermsImport{Content: content} }
+		_, _, err := s.ImportTerms(po, key, file("terms: x\ntimezone: Mars/Base\n"))
 		testrig.WantError(t, err, art28.EINVALID, "content")
 		if !strings.Contains(err.Error(), "timezone") || testrig.ActivityCount(t, db) != before {
 			t.Fatalf("a broken file: %v (activity %d -> %d)", err, before, testrig.ActivityCount(t, db))
 		}
-		_, _, err = s.ImportTerms(po, "no-such-template", genz)
+		_, _, err = s.ImportTerms(po, "no-such-template", file(genz))
 		testrig.WantError(t, err, art28.ENOTFOUND, "")
-		_, _, err = s.ImportTerms(testrig.As(testrig.ReadOnly), key, genz)
+		_, _, err = s.ImportTerms(testrig.As(testrig.ReadOnly), key, file(genz))
 		testrig.WantError(t, err, art28.EFORBIDDEN, "")
 
-		v1, created, err := s.ImportTerms(po, key, genz)
+		_, _, err = s.ImportTerms(po, key, art28.TermsImport{Content: genz, LegalText: "\xff"})
+		testrig.WantError(t, err, art28.EINVALID, "legal_text")
+
+		v1, created, err := s.ImportTerms(po, key, file(genz))
 		if err != nil || !created || v1.Version != 1 || v1.TermsID != "genz-saas-v1" || len(v1.Hash) != 64 {
 			t.Fatalf("import: %v %v %+v", err, created, v1)
 		}
-		same, created, err := s.ImportTerms(po, key, genz)
+		same, created, err := s.ImportTerms(po, key, file(genz))
 		if err != nil || created || same.ID != v1.ID {
 			t.Fatalf("the same file again is the same version: %v %v %+v", err, created, same)
 		}
-		changed := strings.Replace(string(genz), "period: 3 months", "period: 6 months", 1)
-		v2, created, err := s.ImportTerms(po, key, []byte(changed))
+		changed := strings.Replace(genz, "period: 3 months", "period: 6 months", 1)
+		v2, created, err := s.ImportTerms(po, key, file(changed))
 		if err != nil || !created || v2.Version != 2 {
 			t.Fatalf("a changed file is a new version: %v %v %+v", err, created, v2)
 		}
+		// The same terms with a legal text, then with a changed one: each a
+		// new version, its text kept as given.
+		v3, created, err := s.ImportTerms(po, key, art28.TermsImport{Content: changed, LegalText: "## G9.1 New sub-processors\n"})
+		if err != nil || !created || v3.Version != 3 || v3.Hash == v2.Hash || v3.LegalText != "## G9.1 New sub-processors\n" {
+			t.Fatalf("a legal text makes a new version: %v %v %+v", err, created, v3)
+		}
+		v4, created, err := s.ImportTerms(po, key, art28.TermsImport{Content: changed, LegalText: "## G9.1 New sub-processors (amended)\n"})
+		if err != nil || !created || v4.Version != 4 {
+			t.Fatalf("a changed legal text makes a new version: %v %v %+v", err, created, v4)
+		}
+		if got, err := s.TermsVersion(po, v3.ID); err != nil || got.LegalText != v3.LegalText {
+			t.Fatalf("legal text read back: %v %+v", err, got)
+		}
 		list, err := s.TermsVersions(po, key)
-		if err != nil || len(list) != 2 || list[0].Version != 2 {
+		if err != nil || len(list) != 4 || list[0].Version != 4 {
 			t.Fatalf("versions: %v %+v", err, list)
 		}
 
