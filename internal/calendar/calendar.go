@@ -1,9 +1,11 @@
 // Package calendar provides the working-day calendars that periods in
 // working days are counted in: the public holidays of a country, or of a
-// subdivision with its own (DE-BW, CH-ZH, FR-67, ...), by ISO 3166 code.
+// subdivision with its own (DE-BW, CH-ZH, FR-67, ES-CT, ...), by ISO 3166
+// code.
 //
 // The holiday rules come from github.com/rickar/cal/v2. Where it falls
-// short, this package completes it; each completion is in extra.go.
+// short, this package completes it: extra.go by rule, spain.go with the
+// lists Spain publishes year by year for its communities.
 package calendar
 
 import (
@@ -64,6 +66,12 @@ var rules = map[string][]*cal.Holiday{
 	"CH-NE": ch.HolidaysNE, "CH-GE": ch.HolidaysGE, "CH-JU": ch.HolidaysJU,
 }
 
+// listed maps a calendar code to whole holiday lists for the years where
+// its holidays are published year by year instead of following a rule
+// (Spain's communities, spain.go). A year listed there replaces the rules
+// for that year; other years follow the rules.
+var listed = map[string]map[int][]time.Time{}
+
 // Codes lists every known calendar code, sorted.
 func Codes() []string {
 	out := make([]string, 0, len(rules))
@@ -76,8 +84,9 @@ func Codes() []string {
 
 // Calendar is the holidays of one code, computed once per year and kept.
 type Calendar struct {
-	code  string
-	rules []*cal.Holiday
+	code   string
+	rules  []*cal.Holiday
+	listed map[int][]time.Time
 
 	mu    sync.RWMutex
 	years map[int]map[int]bool // year -> day of year -> holiday
@@ -103,7 +112,7 @@ func Lookup(code string) (*Calendar, error) {
 	if !ok {
 		return nil, fmt.Errorf("calendar %q is not known: use an ISO 3166 country code, with a subdivision where its holidays differ (DE-BW)", code)
 	}
-	c := &Calendar{code: code, rules: r, years: map[int]map[int]bool{}}
+	c := &Calendar{code: code, rules: r, listed: listed[code], years: map[int]map[int]bool{}}
 	loaded[code] = c
 	return c, nil
 }
@@ -126,6 +135,21 @@ func (c *Calendar) IsHoliday(year int, month time.Month, day int) bool {
 
 func (c *Calendar) compute(year int) map[int]bool {
 	days := map[int]bool{}
+	if list, ok := c.listed[year]; ok {
+		for _, t := range list {
+			days[t.YearDay()] = true
+		}
+	} else {
+		c.addRules(days, year)
+	}
+	c.mu.Lock()
+	c.years[year] = days
+	c.mu.Unlock()
+	return days
+}
+
+// addRules adds the days the rules give for year.
+func (c *Calendar) addRules(days map[int]bool, year int) {
 	for _, h := range c.rules {
 		if h.Type != cal.ObservancePublic && h.Type != cal.ObservanceBank && h.Type != cal.ObservanceUnknown {
 			continue
@@ -137,8 +161,4 @@ func (c *Calendar) compute(year int) map[int]bool {
 			}
 		}
 	}
-	c.mu.Lock()
-	c.years[year] = days
-	c.mu.Unlock()
-	return days
 }

@@ -14,6 +14,7 @@ import (
 // not statutory (Christmas Eve in Finland, the afternoons of 24 and 31
 // December in Iceland) are left out, because counting a working day as a
 // holiday would make a deadline late, and the other way round only early.
+// Spain's communities, whose lists change every year, are in spain.go.
 
 func fixed(name string, month time.Month, day int) *cal.Holiday {
 	return &cal.Holiday{Name: name, Type: cal.ObservancePublic, Month: month, Day: day, Func: cal.CalcDayOfMonth}
