@@ -2,6 +2,7 @@ package art28
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -26,6 +27,7 @@ type Customer struct {
 	EUEstablished      bool         `json:"eu_established"` // established in the EU/EEA (L12)
 	Role               CustomerRole `json:"role"`
 	UpstreamController string       `json:"upstream_controller"` // when Role is processor
+	Language           string       `json:"language"`            // of notices: en, de or fr; empty for English
 	CreatedAt          time.Time    `json:"created_at"`
 	UpdatedAt          time.Time    `json:"updated_at"`
 }
@@ -40,6 +42,9 @@ func (c *Customer) Validate() error {
 	}
 	if err := checkCountry("country", &c.Country, true); err != nil {
 		return err
+	}
+	if !slices.Contains(Languages, c.Language) {
+		return FieldError("language", "must be one of en, de, fr, or empty")
 	}
 	if c.Role == "" {
 		c.Role = CustomerController
@@ -59,6 +64,9 @@ func (c *Customer) Validate() error {
 	return nil
 }
 
+// Languages are those notices are written in; "" is English.
+var Languages = []string{"", "en", "de", "fr"}
+
 // CustomerUpdate changes the fields that are set.
 type CustomerUpdate struct {
 	LegalName          *string       `json:"legal_name"`
@@ -67,6 +75,7 @@ type CustomerUpdate struct {
 	EUEstablished      *bool         `json:"eu_established"`
 	Role               *CustomerRole `json:"role"`
 	UpstreamController *string       `json:"upstream_controller"`
+	Language           *string       `json:"language"`
 }
 
 // Apply applies u to c.
@@ -77,6 +86,7 @@ func (u CustomerUpdate) Apply(c *Customer) {
 	set(&c.EUEstablished, u.EUEstablished)
 	set(&c.Role, u.Role)
 	set(&c.UpstreamController, u.UpstreamController)
+	set(&c.Language, u.Language)
 }
 
 func set[T any](dst *T, v *T) {

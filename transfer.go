@@ -122,9 +122,10 @@ func DecideTransfer(f TransferFacts) TransferDecision {
 		d.Allowed, d.Reason = true, TransferAuthorised
 		d.Message = fmt.Sprintf("%s is on the list until its removal", sp.Name)
 		return d
-	case !effective && sp.Listed:
+	case !effective && sp.Listed && ch != nil && (ch.Kind == ChangeLocation || ch.Kind == ChangePurpose) &&
+		ch.State != ChangeCompleted && n.State != NoticeKeptOff && n.State != NoticeTerminate:
 		// A listed one whose move or new purpose is pending keeps working
-		// as before.
+		// as before until the change takes effect.
 		d.Allowed, d.Reason = true, TransferAuthorised
 		d.Message = fmt.Sprintf("%s is on the list; a change to it is pending", sp.Name)
 		return d
@@ -226,4 +227,13 @@ type TransferService interface {
 	// CheckTransfer decides a transfer at a time (now when zero).
 	// ENOTFOUND for an agreement or a sub-processor the caller cannot see.
 	CheckTransfer(ctx context.Context, agreementID, subprocessorID int64, at time.Time) (*TransferDecision, error)
+}
+
+// NeedsConsent reports whether a transfer to a country under a safeguard
+// needs the customer's prior consent under these terms (G10.3): outside
+// the EEA, with a mechanism the terms do not allow, where they ask for
+// consent rather than refuse.
+func (t *Terms) NeedsConsent(country string, s Safeguard) bool {
+	c := t.Clauses[TransferSafeguards]
+	return !InEEA(country) && c != nil && !safeguardAllowed(c, s) && c.Otherwise == "prior_consent"
 }

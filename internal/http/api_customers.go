@@ -24,6 +24,7 @@ type customerInput struct {
 	EUEstablished      bool               `json:"eu_established"`
 	Role               art28.CustomerRole `json:"role"`
 	UpstreamController string             `json:"upstream_controller"`
+	Language           string             `json:"language"`
 }
 
 func (s *Server) apiCreateCustomer(w http.ResponseWriter, r *http.Request) error {
@@ -32,7 +33,8 @@ func (s *Server) apiCreateCustomer(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	c := &art28.Customer{LegalName: in.LegalName, Address: in.Address, Country: in.Country,
-		EUEstablished: in.EUEstablished, Role: in.Role, UpstreamController: in.UpstreamController}
+		EUEstablished: in.EUEstablished, Role: in.Role, UpstreamController: in.UpstreamController,
+		Language: in.Language}
 	if err := s.svc.Customers.CreateCustomer(r.Context(), c); err != nil {
 		return err
 	}

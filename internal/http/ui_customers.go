@@ -28,18 +28,20 @@ type customerForm struct {
 	EUEstablished      bool
 	Role               string
 	UpstreamController string
+	Language           string
 	Error              *formError
 }
 
 func customerFormOf(c *art28.Customer) customerForm {
 	return customerForm{LegalName: c.LegalName, Address: c.Address, Country: c.Country, EUEstablished: c.EUEstablished,
-		Role: string(c.Role), UpstreamController: c.UpstreamController}
+		Role: string(c.Role), UpstreamController: c.UpstreamController, Language: c.Language}
 }
 
 func readCustomerForm(r *http.Request) customerForm {
 	f := r.PostFormValue
 	return customerForm{LegalName: f("legal_name"), Address: f("address"), Country: f("country"),
-		EUEstablished: f("eu_established") != "", Role: f("role"), UpstreamController: f("upstream_controller")}
+		EUEstablished: f("eu_established") != "", Role: f("role"), UpstreamController: f("upstream_controller"),
+		Language: f("language")}
 }
 
 func (s *Server) uiCustomers(w http.ResponseWriter, r *http.Request) error {
@@ -74,7 +76,8 @@ func (s *Server) uiCreateCustomer(w http.ResponseWriter, r *http.Request) error 
 	}
 	form := readCustomerForm(r)
 	c := &art28.Customer{LegalName: form.LegalName, Address: form.Address, Country: form.Country,
-		EUEstablished: form.EUEstablished, Role: art28.CustomerRole(form.Role), UpstreamController: form.UpstreamController}
+		EUEstablished: form.EUEstablished, Role: art28.CustomerRole(form.Role), UpstreamController: form.UpstreamController,
+		Language: form.Language}
 	err := s.svc.Customers.CreateCustomer(r.Context(), c)
 	if status, ok := correctable(err); ok {
 		form.Error = toFormError(err)
@@ -186,7 +189,7 @@ func (s *Server) uiUpdateCustomer(w http.ResponseWriter, r *http.Request) error 
 	role := art28.CustomerRole(form.Role)
 	_, err = s.svc.Customers.UpdateCustomer(r.Context(), id, art28.CustomerUpdate{
 		LegalName: &form.LegalName, Address: &form.Address, Country: &form.Country,
-		EUEstablished: &form.EUEstablished, Role: &role, UpstreamController: &form.UpstreamController,
+		EUEstablished: &form.EUEstablished, Role: &role, UpstreamController: &form.UpstreamController, Language: &form.Language,
 	})
 	if status, ok := correctable(err); ok {
 		form.Error = toFormError(err)

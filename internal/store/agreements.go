@@ -273,6 +273,9 @@ func (s *Agreements) CreateAgreement(ctx context.Context, ag *art28.Agreement) (
 // checkServicesExist returns EINVALID naming service_ids unless every ID is
 // a service.
 func checkServicesExist(ctx context.Context, tx *Tx, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id

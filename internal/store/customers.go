@@ -16,12 +16,12 @@ func NewCustomers(db *DB) *Customers { return &Customers{db: db} }
 
 var _ art28.CustomerService = (*Customers)(nil)
 
-const customerColumns = `id, legal_name, address, country, eu_established, role, upstream_controller, created_at, updated_at`
+const customerColumns = `id, legal_name, address, country, eu_established, role, upstream_controller, language, created_at, updated_at`
 
 func scanCustomer(row interface{ Scan(...any) error }) (*art28.Customer, error) {
 	c := &art28.Customer{}
 	err := row.Scan(&c.ID, &c.LegalName, &c.Address, &c.Country, &c.EUEstablished, &c.Role,
-		&c.UpstreamController, &c.CreatedAt, &c.UpdatedAt)
+		&c.UpstreamController, &c.Language, &c.CreatedAt, &c.UpdatedAt)
 	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
 	return c, err
 }
@@ -90,10 +90,10 @@ func (s *Customers) CreateCustomer(ctx context.Context, c *art28.Customer) (err 
 		}
 		c.CreatedAt, c.UpdatedAt = tx.Now, tx.Now
 		c.ID, err = tx.insert(ctx, `INSERT INTO customers
-			(legal_name, legal_name_key, address, country, eu_established, role, upstream_controller, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			(legal_name, legal_name_key, address, country, eu_established, role, upstream_controller, language, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.LegalName, strings.ToLower(c.LegalName), c.Address, c.Country, c.EUEstablished, c.Role,
-			c.UpstreamController, c.CreatedAt, c.UpdatedAt)
+			c.UpstreamController, c.Language, c.CreatedAt, c.UpdatedAt)
 		if err != nil {
 			return err
 		}
@@ -136,9 +136,9 @@ func (s *Customers) UpdateCustomer(ctx context.Context, id int64, u art28.Custom
 		}
 		after.UpdatedAt = tx.Now
 		if _, err := tx.exec(ctx, `UPDATE customers SET legal_name = ?, legal_name_key = ?, address = ?, country = ?,
-			eu_established = ?, role = ?, upstream_controller = ?, updated_at = ? WHERE id = ?`,
+			eu_established = ?, role = ?, upstream_controller = ?, language = ?, updated_at = ? WHERE id = ?`,
 			after.LegalName, strings.ToLower(after.LegalName), after.Address, after.Country, after.EUEstablished,
-			after.Role, after.UpstreamController, after.UpdatedAt, id); err != nil {
+			after.Role, after.UpstreamController, after.Language, after.UpdatedAt, id); err != nil {
 			return err
 		}
 		c = &after

@@ -53,8 +53,19 @@ func (s *Duties) OpenDuty(ctx context.Context, d *art28.Duty) (err error) {
 }
 
 // openDuty inserts d in tx, so that a capability opens its duties in the
-// same transaction as the change that causes them.
+// same transaction as the change that causes them, and records it.
 func openDuty(ctx context.Context, tx *Tx, a art28.Actor, d *art28.Duty) error {
+	if err := insertDuty(ctx, tx, d); err != nil {
+		return err
+	}
+	return tx.record(ctx, a, "duty.open", "duty", d.ID, d.CustomerID,
+		fmt.Sprintf("opened %s: %s, due %s", d.Kind, d.Title, d.DueAt.UTC().Format("2006-01-02 15:04Z")))
+}
+
+// insertDuty inserts d without an activity entry of its own, for a caller
+// whose entry names the duty (a fan-out to many agreements writes one per
+// agreement, not two).
+func insertDuty(ctx context.Context, tx *Tx, d *art28.Duty) error {
 	d.State, d.ClosedAt, d.ClosedBy, d.Reason = art28.DutyOpen, nil, "", ""
 	// Both databases keep microseconds: the duty returned is the duty read.
 	d.OpenedAt, d.DueAt = d.OpenedAt.UTC().Truncate(time.Microsecond), d.DueAt.UTC().Truncate(time.Microsecond)
@@ -67,14 +78,9 @@ func openDuty(ctx context.Context, tx *Tx, a art28.Actor, d *art28.Duty) error {
 	d.ID, err = tx.insert(ctx, `INSERT INTO duties (kind, title, customer_id, agreement_id, clause, clause_ids, opened_at, due_at, state,
 		next_reminder_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Kind, d.Title, nullID(d.CustomerID), nullID(d.AgreementID),
 		string(d.Clause), jsonText(d.ClauseIDs), d.OpenedAt.UTC(), d.DueAt.UTC(), d.State, tx.Now)
-	if err != nil {
-		return err
-	}
-	return tx.record(ctx, a, "duty.open", "duty", d.ID, d.CustomerID,
-		fmt.Sprintf("opened %s: %s, due %s", d.Kind, d.Title, d.DueAt.UTC().Format("2006-01-02 15:04Z")))
+	return err
 }
 
-// Duty returns one duty.
 func (s *Duties) Duty(ctx context.Context, id int64) (d *art28.Duty, err error) {
 	defer art28.Wrap(&err, "store.Duty")
 	a, err := authorize(ctx, art28.PermRead)
@@ -196,7 +202,7 @@ func (s *Duties) CloseDuty(ctx context.Context, id int64, state art28.DutyState,
 func checkReason(reason *string) error {
 	*reason = strings.TrimSpace(*reason)
 	if *reason == "" {
-		return art28.FieldError("reason", "is required to waive a duty")
+		return art28.FieldError("reason", "is required")
 	}
 	if utf8.RuneCountInString(*reason) > art28.MaxText {
 		return art28.FieldError("reason", "is longer than %d characters", art28.MaxText)

@@ -12,6 +12,11 @@ func All(db *DB) AllServices {
 		Activities: NewActivities(db),
 		Terms:      NewTerms(db),
 		Duties:     NewDuties(db),
+
+		Subprocessors: NewSubprocessors(db),
+		Changes:       NewChanges(db),
+		Transfers:     NewTransfers(db),
+		Deliveries:    NewDeliveries(db),
 	}
 }
 
@@ -26,4 +31,9 @@ type AllServices struct {
 	Activities *Activities
 	Terms      *Terms
 	Duties     *Duties
+
+	Subprocessors *Subprocessors
+	Changes       *Changes
+	Transfers     *Transfers
+	Deliveries    *Deliveries
 }

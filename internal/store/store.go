@@ -43,6 +43,7 @@ type DB struct {
 	writeStmts, readStmts stmtCache
 
 	creds credCache // resolved sessions and API keys; see credTTL
+	terms termsCache
 }
 
 // stmtCache holds prepared statements of one pool.
@@ -199,8 +200,8 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	}
 }
 
-// viewOne runs fn, which must make a single point read by key, outside a
-// transaction:
+// viewOne runs fn, which must make point reads by key whose results need
+// not form one snapshot, outside a transaction:
 // a lone statement is consistent by itself, and skipping BEGIN and COMMIT
 // halves the cost of the point reads every request makes (its session or
 // API key).

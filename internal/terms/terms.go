@@ -47,7 +47,7 @@ func (es Errors) Error() string {
 // Enumerations of docs/terms.md.
 var (
 	channels   = []string{"email", "post", "registered_letter", "portal", "webhook", "list_page"}
-	objections = []string{"allowed", "not_allowed"}
+	objections = []string{"allowed", "allowed_with_termination", "not_allowed"}
 	silences   = []string{"approves", "nothing"}
 	lifters    = []string{"breach", "incident", "other_audit", "authority_order", "specific_reason"}
 	outcomes   = []string{"return", "delete", "controller_choice"}
