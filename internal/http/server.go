@@ -26,6 +26,11 @@ type Services struct {
 	Activities art28.ActivityService
 	Terms      art28.TermsService
 	Duties     art28.DutyService
+
+	Subprocessors art28.SubprocessorService
+	Changes       art28.ChangeService
+	Transfers     art28.TransferService
+	Deliveries    art28.DeliveryService
 }
 
 // Config is what the server needs besides the services.
@@ -82,7 +87,10 @@ func New(svc Services, cfg Config) *Server {
 	}
 	s := &Server{svc: svc, cfg: cfg, log: cfg.Logger, limiter: newLimiter(cfg.Now)}
 	mux := http.NewServeMux()
-	s.routes = append(append(s.apiRoutes(), s.uiRoutes()...), s.setupRoutes()...)
+	for _, table := range [][]Route{s.apiRoutes(), s.subprocessorAPIRoutes(), s.uiRoutes(), s.subprocessorUIRoutes(),
+		s.publicRoutes(), s.setupRoutes()} {
+		s.routes = append(s.routes, table...)
+	}
 	for _, rt := range s.routes {
 		mux.Handle(rt.Pattern, s.wrap(rt))
 	}

@@ -43,6 +43,7 @@ func NewApp(t testing.TB, d store.Dialect) *App {
 	srv := web.New(web.Services{
 		Processor: all.Processor, Services: all.Services, Customers: all.Customers, Agreements: all.Agreements,
 		Users: all.Users, APIKeys: all.APIKeys, Activities: all.Activities, Terms: all.Terms, Duties: all.Duties,
+		Subprocessors: all.Subprocessors, Changes: all.Changes, Transfers: all.Transfers, Deliveries: all.Deliveries,
 	}, web.Config{
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Ready:   db.CheckSchema,
