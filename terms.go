@@ -66,7 +66,7 @@ func (t *Terms) Deadline(key ClauseKey, from time.Time, cal Calendar) (time.Time
 	if c.Period == nil {
 		return time.Time{}, fmt.Errorf("clause %s of terms %s has no period", key, t.ID)
 	}
-	loc, err := time.LoadLocation(t.TimeZone)
+	loc, err := LoadZone(t.TimeZone)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("terms %s: time zone %q: %w", t.ID, t.TimeZone, err)
 	}

@@ -184,7 +184,7 @@ func noticeEffect(n *Notice, ch *Change, t time.Time) (bool, *time.Time) {
 
 func zoneOf(n *Notice) *time.Location {
 	if n != nil {
-		if loc, err := time.LoadLocation(n.TimeZone); err == nil {
+		if loc, err := LoadZone(n.TimeZone); err == nil {
 			return loc
 		}
 	}

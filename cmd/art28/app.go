@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	netmail "net/mail"
+	"net/url"
 	"sync"
 	"time"
 
@@ -17,7 +19,10 @@ import (
 	"github.com/art28/art28/internal/demo"
 	web "github.com/art28/art28/internal/http"
 	"github.com/art28/art28/internal/jobs"
+	"github.com/art28/art28/internal/mail"
+	"github.com/art28/art28/internal/outbox"
 	"github.com/art28/art28/internal/store"
+	"github.com/art28/art28/internal/webhook"
 )
 
 // Main is the running program: configuration, database, job runner and HTTP
@@ -27,6 +32,7 @@ type Main struct {
 	Config *Config
 	DB     *store.DB
 	Jobs   *jobs.Runner
+	Outbox *outbox.Outbox
 	HTTP   *http.Server
 	// FirstRunToken guards the first-run page while there is no user.
 	FirstRunToken string
@@ -34,6 +40,10 @@ type Main struct {
 	ln     net.Listener
 	log    *slog.Logger
 	stdout io.Writer
+
+	mailer     *mail.Sender
+	stopOutbox context.CancelFunc
+	outboxDone chan struct{}
 
 	closeOnce sync.Once
 	closeErr  error
@@ -98,13 +108,17 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Processor: all.Processor, Services: all.Services, Customers: all.Customers, Agreements: all.Agreements,
 		Users: all.Users, APIKeys: all.APIKeys, Activities: all.Activities, Terms: all.Terms, Duties: all.Duties,
 		Subprocessors: all.Subprocessors, Changes: all.Changes, Transfers: all.Transfers, Deliveries: all.Deliveries,
+		Webhooks: all.Webhooks, Subscriptions: all.Subscriptions,
 	}, web.Config{
 		Logger: m.log, Ready: m.ready, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL,
-		FirstRunToken: m.FirstRunToken, Metrics: metrics,
+		FirstRunToken: m.FirstRunToken, Metrics: metrics, BaseURL: cfg.BaseURL,
 	})
 	m.HTTP = &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 	if m.ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+		return err
+	}
+	if err := m.startOutbox(); err != nil {
 		return err
 	}
 	m.served = make(chan error, 1)
@@ -113,6 +127,44 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.FirstRunToken != "" {
 		fmt.Fprintf(m.stdout, "\nNo user exists yet. Create the first owner at:\n  http://%s/setup?token=%s\n(or run `art28 user create`)\n\n", m.Addr(), m.FirstRunToken)
 	}
+	return nil
+}
+
+// startOutbox starts delivering notices: email when an SMTP server is
+// configured, webhooks always.
+func (m *Main) startOutbox() error {
+	cfg := m.Config
+	base := cfg.BaseURL
+	if base == "" {
+		// Notices leave the process, so their links need a host: the one
+		// art28 listens on, until --base-url says better.
+		base = "http://" + m.Addr()
+	}
+	oc := outbox.Config{Webhooks: webhook.NewSender(webhook.Config{}), BaseURL: base, Logger: m.log}
+	if u, err := url.Parse(base); err == nil {
+		oc.MessageIDHost = u.Hostname()
+	}
+	if cfg.SMTPAddr != "" {
+		from, err := netmail.ParseAddress(cfg.MailFrom)
+		if err != nil {
+			return fmt.Errorf("--mail-from: %w", err)
+		}
+		m.mailer, err = mail.NewSender(mail.Config{Addr: cfg.SMTPAddr, StartTLS: cfg.SMTPStartTLS, ImplicitTLS: cfg.SMTPTLS,
+			Username: cfg.SMTPUser, Password: cfg.SMTPPassword, Conns: 4}) // one per outbox worker
+		if err != nil {
+			return fmt.Errorf("smtp: %w", err)
+		}
+		oc.Mail, oc.From = m.mailer, *from
+	} else {
+		m.log.Warn("no SMTP server configured (--smtp-addr): email notices wait in the outbox")
+	}
+	m.Outbox = outbox.New(m.DB, oc)
+	ctx, cancel := context.WithCancel(context.Background())
+	m.stopOutbox, m.outboxDone = cancel, make(chan struct{})
+	go func() {
+		defer close(m.outboxDone)
+		m.Outbox.Run(ctx)
+	}()
 	return nil
 }
 
@@ -140,6 +192,15 @@ func (m *Main) Close(ctx context.Context) error {
 		}
 		if m.Jobs != nil {
 			errs = append(errs, m.Jobs.Stop(ctx))
+		}
+		if m.stopOutbox != nil {
+			// A delivery in flight finishes and is marked; the rest stay
+			// leased and are taken up after the restart.
+			m.stopOutbox()
+			<-m.outboxDone
+			if m.mailer != nil {
+				errs = append(errs, m.mailer.Close())
+			}
 		}
 		if m.DB != nil {
 			errs = append(errs, m.DB.Close())

@@ -30,6 +30,15 @@ func registerJobs(r *jobs.Runner, all store.AllServices, reminders art28.Reminde
 		return jobs.RemindDuties(ctx, all.Duties, reminders)
 	})
 	r.Every("duties.remind", time.Minute)
+
+	// Objection windows that closed in silence are approved, their duties
+	// closed and finished changes completed, every minute; the transfer
+	// check does not wait for it (it reads the window's end itself).
+	r.Handle("changes.close_windows", func(ctx context.Context, _ *store.Job) error {
+		_, err := all.Changes.CloseWindows(art28.NewContext(ctx, art28.SystemActor), time.Now())
+		return err
+	})
+	r.Every("changes.close_windows", time.Minute)
 }
 
 // migrate applies the migrations and reports the schema version.

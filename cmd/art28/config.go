@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -28,6 +29,15 @@ type Config struct {
 	Workers       int           // job workers
 	LogFormat     string        // text or json
 	Reminders     art28.Reminders
+
+	// Delivery of notices.
+	BaseURL      string // where art28 is reached, for links in notices
+	SMTPAddr     string // host:port; empty: email waits in the outbox
+	SMTPStartTLS string // off, opportunistic or required
+	SMTPTLS      bool   // implicit TLS (port 465)
+	SMTPUser     string
+	SMTPPassword string
+	MailFrom     string // the From of notices: "Privacy <privacy@example.com>"
 }
 
 // parseConfig reads flags from args and the environment through getenv.
@@ -58,6 +68,13 @@ func parseConfig(name string, args []string, getenv func(string) string) (*Confi
 	fs.StringVar(&c.LogFormat, "log-format", env("ART28_LOG_FORMAT", "text"), "log format: text or json (ART28_LOG_FORMAT)")
 	reminders := fs.String("duty-reminders", env("ART28_DUTY_REMINDERS", "50%,90%,100%"), "remind of an open duty at these shares of its period; 100% is the deadline (ART28_DUTY_REMINDERS)")
 	fs.DurationVar(&c.Reminders.Escalate, "duty-escalation", envDuration(getenv("ART28_DUTY_ESCALATION"), 24*time.Hour), "escalate an overdue duty this often; 0 for never (ART28_DUTY_ESCALATION)")
+	fs.StringVar(&c.BaseURL, "base-url", env("ART28_BASE_URL", ""), "the URL people reach art28 at, for links in notices and feeds; default http:// and the listen address (ART28_BASE_URL)")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("ART28_SMTP_ADDR", ""), "SMTP server host:port for notices; empty keeps email in the outbox (ART28_SMTP_ADDR)")
+	fs.StringVar(&c.SMTPStartTLS, "smtp-starttls", env("ART28_SMTP_STARTTLS", "required"), "STARTTLS: off, opportunistic or required (ART28_SMTP_STARTTLS)")
+	fs.BoolVar(&c.SMTPTLS, "smtp-tls", envBool("ART28_SMTP_TLS", false), "TLS from the first byte, as on port 465 (ART28_SMTP_TLS)")
+	fs.StringVar(&c.SMTPUser, "smtp-user", env("ART28_SMTP_USER", ""), "SMTP user for AUTH PLAIN (ART28_SMTP_USER)")
+	c.SMTPPassword = getenv("ART28_SMTP_PASSWORD") // from the environment only: flags show in process lists
+	fs.StringVar(&c.MailFrom, "mail-from", env("ART28_MAIL_FROM", ""), "From address of notices, e.g. \"Privacy <privacy@example.com>\" (ART28_MAIL_FROM)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -100,6 +117,20 @@ func parseConfig(name string, args []string, getenv func(string) string) (*Confi
 	if c.Workers < 1 || c.Workers > 64 {
 		errs = append(errs, errors.New("--workers: must be between 1 and 64"))
 	}
+	if c.BaseURL != "" {
+		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, errors.New("--base-url: must be an http:// or https:// URL"))
+		}
+	}
+	c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
+	if c.SMTPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
+			errs = append(errs, fmt.Errorf("--smtp-addr: %q is not host:port", c.SMTPAddr))
+		}
+		if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+			errs = append(errs, errors.New("--mail-from: must be an address such as \"Privacy <privacy@example.com>\" when --smtp-addr is set"))
+		}
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, errors.New("--log-format: must be text or json"))
 	}
@@ -123,7 +154,8 @@ func (c *Config) Redacted() []any {
 	}
 	return []any{"addr", c.Addr, "database", db, "demo", c.Demo, "secure_cookies", c.SecureCookies,
 		"session_ttl", c.SessionTTL.String(), "workers", c.Workers, "duty_reminders", c.Reminders.At,
-		"duty_escalation", c.Reminders.Escalate.String()}
+		"duty_escalation", c.Reminders.Escalate.String(), "base_url", c.BaseURL, "smtp_addr", c.SMTPAddr,
+		"smtp_starttls", c.SMTPStartTLS, "smtp_user", c.SMTPUser, "smtp_password_set", c.SMTPPassword != "", "mail_from", c.MailFrom}
 }
 
 func redactURL(s string) string {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/art28/art28"
+	"github.com/art28/art28/internal/smtpsink"
 	"io"
 	"net/http"
 	"strings"
@@ -253,5 +255,49 @@ func TestConfigReminders(t *testing.T) {
 		if _, err := parseConfig("serve", bad, none); err == nil || !strings.Contains(err.Error(), bad[0]) {
 			t.Errorf("%v: want an error naming the flag, got %v", bad, err)
 		}
+	}
+}
+
+// The demo announces a new sub-processor to every running agreement; with
+// an SMTP server configured, `serve` delivers those notices through the
+// outbox, each once, and records them sent.
+func TestServeDeliversNotices(t *testing.T) {
+	sink, err := smtpsink.Start("127.0.0.1:0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	m, _ := startMain(t, testConfig(t, "--demo", "--smtp-addr", sink.Addr, "--smtp-starttls", "off",
+		"--mail-from", "Privacy <privacy@processor.example>"))
+	ctx := art28.NewContext(context.Background(), art28.SystemActor)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		pending := art28.DeliveryPending
+		_, n, err := store.NewDeliveries(m.DB).Deliveries(ctx, art28.DeliveryFilter{State: &pending})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d deliveries still pending", n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	sent := art28.DeliverySent
+	_, total, err := store.NewDeliveries(m.DB).Deliveries(ctx, art28.DeliveryFilter{State: &sent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total == 0 || sink.Count() != total {
+		t.Fatalf("%d deliveries sent, the server got %d messages", total, sink.Count())
+	}
+	seen := map[string]bool{}
+	for _, msg := range sink.Messages() {
+		if seen[msg.MessageID] {
+			t.Fatalf("Message-ID %s twice", msg.MessageID)
+		}
+		seen[msg.MessageID] = true
 	}
 }

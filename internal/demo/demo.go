@@ -161,6 +161,9 @@ func Load(ctx context.Context, all store.AllServices) ([]Credential, error) {
 	if err := demoDuties(sys, all); err != nil {
 		return nil, fmt.Errorf("demo duties: %w", err)
 	}
+	if err := demoSubprocessors(sys, all, serviceIDs); err != nil {
+		return nil, fmt.Errorf("demo sub-processors: %w", err)
+	}
 	return creds, nil
 }
 
@@ -178,7 +181,7 @@ func demoDuties(ctx context.Context, all store.AllServices) error {
 		clause      art28.ClauseKey
 		ago         time.Duration // when the event happened
 	}{
-		{"subprocessor.objection_window", "Objection window for the new hosting sub-processor", art28.SubprocessorNotice, 3 * 24 * time.Hour},
+		{"audit.report", "Send the report of last month's audit", art28.AuditNotice, 20 * 24 * time.Hour},
 		{"breach.notice", "Notify the breach of the backup bucket", art28.BreachNotification, 20 * time.Hour},
 		{"audit.notice_check", "Check the notice of the requested audit", art28.AuditNotice, 35 * 24 * time.Hour},
 		{"request.forwarding", "Forward the access request of a data subject", art28.RequestForwarding, 40 * time.Hour},

@@ -115,6 +115,15 @@ func (c *apiClient) call(method, path string, body any) apiResp {
 	return c.send(method, path, b, c.header(method, b), false)
 }
 
+// callCSV sends a CSV body.
+func (c *apiClient) callCSV(method, path, csv string) apiResp {
+	c.t.Helper()
+	b := []byte(csv)
+	h := c.header(method, b)
+	h.Set("Content-Type", "text/csv")
+	return c.send(method, path, b, h, false)
+}
+
 // callBad is call for a request meant to break the API document (a wrong
 // type, a missing field, no credentials).
 func (c *apiClient) callBad(method, path string, body any) apiResp {

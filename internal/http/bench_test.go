@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/art28/art28"
+	"github.com/art28/art28/examples"
 	"github.com/art28/art28/internal/baseline"
 	"github.com/art28/art28/internal/store"
 	"github.com/art28/art28/internal/testrig"
@@ -175,4 +176,42 @@ func BenchmarkBareTemplateDiscard(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkTransferCheck is GET /api/v1/transfer-check with an API key,
+// through the real server on SQLite, for an agreement under the Genz terms
+// and a sub-processor announced to it: the agreement, its terms (parsed
+// once, then cached), the sub-processor and the latest notice are read on
+// every request. Its baseline is BenchmarkTrivialJSON.
+func BenchmarkTransferCheck(b *testing.B) {
+	app := testrig.NewApp(b, store.SQLite)
+	f := testrig.Seed(b, app.DB)
+	ctx := testrig.As(testrig.Owner)
+	genz, err := examples.Terms.ReadFile("genz-saas-v1.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, _, err := app.Store.Terms.ImportTerms(ctx, "dpa-standard", art28.TermsImport{Content: string(genz)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	globex := f.Agreements["globex"]
+	if _, err := app.Store.Terms.SetAgreementTerms(ctx, globex.ID, v.ID, ""); err != nil {
+		b.Fatal(err)
+	}
+	sp := &art28.Subprocessor{Name: "Hosting GmbH", Country: "DE", Purpose: "hosting", ServiceIDs: []int64{f.Services["hosting"].ID}}
+	if err := app.Store.Subprocessors.CreateSubprocessor(ctx, sp); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := app.Store.Changes.Announce(ctx, &art28.Change{Kind: art28.ChangeAdd, SubprocessorID: sp.ID, Summary: "A host."}); err != nil {
+		b.Fatal(err)
+	}
+	secret, err := app.Store.APIKeys.CreateAPIKey(ctx, &art28.APIKey{Name: "bench", Role: art28.RoleReadOnly})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := http.Header{"Authorization": {"Bearer " + secret}, "Accept": {"application/json"}}
+	url := fmt.Sprintf("%s/api/v1/transfer-check?agreement=%d&subprocessor=%d", app.HTTP.URL, globex.ID, sp.ID)
+	b.Run("serial", func(b *testing.B) { benchGet(b, app.HTTP.Client(), url, h) })
+	b.Run("parallel", func(b *testing.B) { benchGetParallel(b, app.HTTP.Client(), url, h) })
 }

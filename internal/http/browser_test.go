@@ -168,6 +168,67 @@ func TestBrowserSignInCreateCustomer(t *testing.T) {
 	}
 }
 
+// TestBrowserAnnounceChange is the main path of the register in a real
+// browser: a privacy officer announces a new sub-processor from its page
+// and lands on the change's page, with the tally of the agreements told.
+func TestBrowserAnnounceChange(t *testing.T) {
+	tab := newBrowserTab(t)
+	app := testrig.NewApp(t, store.SQLite)
+	f := testrig.Seed(t, app.DB)
+	po := testrig.As(testrig.PrivacyOfficer)
+	genz, err := os.ReadFile("../../examples/genz-saas-v1.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _, err := app.Store.Terms.ImportTerms(po, "dpa-standard", art28.TermsImport{Content: string(genz)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.Store.Terms.SetAgreementTerms(po, f.Agreements["globex"].ID, v.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	sp := &art28.Subprocessor{Name: "Hosting GmbH", Country: "DE", Purpose: "A second data centre", ServiceIDs: []int64{f.Services["hosting"].ID}}
+	if err := app.Store.Subprocessors.CreateSubprocessor(po, sp); err != nil {
+		t.Fatal(err)
+	}
+	page := fmt.Sprintf("%s/register/subprocessors/%d", app.HTTP.URL, sp.ID)
+
+	if err := chromedp.Do(tab,
+		chromedp.Navigate(page), // anonymous: sent to sign in, then back
+		chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), testrig.OwnerEmail),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), testrig.OwnerPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/signin"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form.announce textarea[name="summary"]`)),
+		// The replacement's field shows only while that kind is chosen.
+		chromedp.Click(chromedp.CSS(`form.announce input[name="kind"][value="replace"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form.announce select[name="replaces_id"]`)),
+		chromedp.Click(chromedp.CSS(`form.announce input[name="kind"][value="add"]`)),
+		chromedp.WaitNotVisible(chromedp.CSS(`form.announce select[name="replaces_id"]`)),
+		chromedp.SendKeys(chromedp.CSS(`form.announce textarea[name="summary"]`), "A second data centre in Frankfurt."),
+	); err != nil {
+		t.Fatalf("sign in and fill the announcement: %v", err)
+	}
+	resp, err := chromedp.RunResponse(tab, chromedp.Click(chromedp.CSS(`form.announce button[type="submit"]`)))
+	if err != nil || resp.Status != 200 {
+		t.Fatalf("announce: %v, %v", resp, err)
+	}
+	h1, err := chromedp.Run(tab, chromedp.Text(chromedp.CSS(`main h1`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tally, err := chromedp.Run(tab, chromedp.Text(chromedp.CSS(`#tally .tally-legend`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h1 != "Change #1: add Hosting GmbH" || !strings.Contains(tally, "1 agreement") || !strings.Contains(tally, "1 window open") {
+		t.Fatalf("the change's page: h1 %q, tally %q", h1, tally)
+	}
+	if err := chromedp.Do(tab, chromedp.WaitVisible(chromedp.CSS(`#tally .tally-bar span.open.p100`))); err != nil {
+		t.Fatalf("the tally's bar: %v", err)
+	}
+}
+
 // seedDemo fills an App with a small processor's register, like the demo
 // data: a profile, services, a template, customers in several countries with
 // contacts and agreements in each status.

@@ -31,12 +31,15 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Cache-Control", "private, max-age=300")
-	_, err = w.Write([]byte(icalendar(duties, s.cfg.Now(), baseURL(r))))
+	_, err = w.Write([]byte(icalendar(duties, s.cfg.Now(), s.baseURL(r))))
 	return err
 }
 
 // baseURL is the address the request came to, for links in the feed.
-func baseURL(r *http.Request) string {
+func (s *Server) baseURL(r *http.Request) string {
+	if s.cfg.BaseURL != "" {
+		return s.cfg.BaseURL
+	}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
@@ -124,5 +127,5 @@ func (s *Server) uiNewCalendarToken(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return s.render(w, r, http.StatusOK, "calendar", "Calendar of duties", calendarPage{URL: baseURL(r) + "/calendar/" + token + ".ics"})
+	return s.render(w, r, http.StatusOK, "calendar", "Calendar of duties", calendarPage{URL: s.baseURL(r) + "/calendar/" + token + ".ics"})
 }

@@ -284,7 +284,7 @@ func TestOpenAPIConformance(t *testing.T) {
 			// Terms: versions of the template's terms file, and the
 			// agreement's effective terms with a negotiated override.
 			po.call("GET", path("/api/v1/agreements/%d/terms", ag.ID), nil).want(t, 200) // none yet: nulls
-			file := "terms: dpa-standard-v1\ntimezone: Europe/Berlin\ncalendar: DE-BW\nclauses:\n  subprocessor_notice:\n    period: 14 working days\n    implements: [G9.1]\n"
+			file := "terms: dpa-standard-v1\ntimezone: Europe/Berlin\ncalendar: DE-BW\nclauses:\n  subprocessor_notice:\n    period: 14 working days\n    objection: allowed\n    silence: approves\n    implements: [G9.1]\n"
 			po.call("POST", "/api/v1/agreement-templates/dpa-standard/terms", map[string]any{"content": "terms: x\n"}).
 				wantError(t, 422, art28.EINVALID, "content")
 			v1 := decodeAs[struct {
@@ -326,6 +326,101 @@ func TestOpenAPIConformance(t *testing.T) {
 			po.call("POST", path("/api/v1/duties/%d/close", duty.ID), map[string]any{"state": "done"}).want(t, 200)
 			po.call("POST", path("/api/v1/duties/%d/close", duty.ID), map[string]any{"state": "done"}).wantError(t, 409, art28.ECONFLICT, "state")
 
+			// Sub-processors: the register, a change announced to the
+			// agreement above on its own clock, an objection and its
+			// resolution, the delivery record, the transfer check.
+			hook := decodeAs[struct {
+				ID     int64  `json:"id"`
+				Secret string `json:"secret"`
+			}](t, po.call("POST", path("/api/v1/customers/%d/webhooks", cust.ID), map[string]any{"url": "https://hooks.acme.example/art28"}).want(t, 201))
+			if !strings.HasPrefix(hook.Secret, "whsec_") {
+				t.Errorf("webhook secret %q", hook.Secret)
+			}
+			po.call("POST", path("/api/v1/customers/%d/webhooks", cust.ID), map[string]any{"url": "ftp://x"}).wantError(t, 422, art28.EINVALID, "url")
+			po.call("GET", path("/api/v1/customers/%d/webhooks", cust.ID), nil).want(t, 200)
+			spIn := map[string]any{"name": "Hosting GmbH", "country": "DE", "purpose": "Hosting", "service_ids": []int64{svc.ID}}
+			sp := decodeAs[struct {
+				ID int64 `json:"id"`
+			}](t, po.call("POST", "/api/v1/subprocessors", spIn).want(t, 201))
+			po.call("POST", "/api/v1/subprocessors", map[string]any{"name": "Errors Inc", "country": "US", "purpose": "Errors", "service_ids": []int64{svc.ID}}).
+				wantError(t, 422, art28.EINVALID, "safeguard")
+			po.call("GET", "/api/v1/subprocessors?listed=false&kind=subprocessor&q=host", nil).want(t, 200)
+			po.call("GET", path("/api/v1/subprocessors/%d", sp.ID), nil).want(t, 200)
+			spIn["legal_entity"] = "Hosting GmbH & Co. KG"
+			po.call("PUT", path("/api/v1/subprocessors/%d", sp.ID), spIn).want(t, 200)
+			po.call("POST", path("/api/v1/subprocessors/%d/reviews", sp.ID), map[string]any{"reviewed_on": "2026-11-01", "reviewer": "Dana", "outcome": "passed"}).want(t, 201)
+			po.call("POST", path("/api/v1/subprocessors/%d/reviews", sp.ID), map[string]any{"reviewed_on": "soon", "reviewer": "Dana", "outcome": "passed"}).
+				wantError(t, 422, art28.EINVALID, "reviewed_on")
+			po.call("GET", path("/api/v1/subprocessors/%d/reviews", sp.ID), nil).want(t, 200)
+			po.callCSV("POST", "/api/v1/subprocessors/import", "name,country,purpose,services\nOVHcloud,FR,SMS,Mail\n").want(t, 201)
+			po.callCSV("POST", "/api/v1/subprocessors/import", "name,country,purpose\nNowhere,XX,x\n").wantError(t, 422, art28.EINVALID, "csv")
+			if csv := po.call("GET", "/api/v1/subprocessors/export", nil).want(t, 200); !strings.Contains(string(csv.Body), "OVHcloud,,,FR,SMS,Mail") {
+				t.Errorf("export: %s", csv.Body)
+			}
+			ann := decodeAs[struct {
+				Change  struct{ ID int64 } `json:"change"`
+				Notices int                `json:"notices"`
+			}](t, po.call("POST", "/api/v1/changes", map[string]any{"kind": "add", "subprocessor_id": sp.ID, "summary": "A second data centre."}).want(t, 201))
+			if ann.Notices != 1 {
+				t.Errorf("announcement told %d agreements, want 1", ann.Notices)
+			}
+			po.call("POST", "/api/v1/changes", map[string]any{"kind": "add", "subprocessor_id": sp.ID, "summary": "Again."}).wantError(t, 409, art28.ECONFLICT, "subprocessor_id")
+			po.callBad("POST", "/api/v1/changes", map[string]any{"kind": "sideways", "subprocessor_id": sp.ID, "summary": "?"}).wantError(t, 422, art28.EINVALID, "kind")
+			po.call("GET", "/api/v1/changes?limit=5", nil).want(t, 200)
+			po.call("GET", path("/api/v1/changes/%d", ann.Change.ID), nil).want(t, 200)
+			notices := decodeAs[list[struct {
+				ID int64 `json:"id"`
+			}]](t, po.call("GET", path("/api/v1/notices?change_id=%d&state=open", ann.Change.ID), nil).want(t, 200))
+			if notices.Total != 1 {
+				t.Fatalf("notices: %+v", notices)
+			}
+			notice := notices.Items[0].ID
+			po.call("GET", path("/api/v1/notices/%d", notice), nil).want(t, 200)
+			check := decodeAs[art28.TransferDecision](t, po.call("GET", path("/api/v1/transfer-check?agreement=%d&subprocessor=%d", ag.ID, sp.ID), nil).want(t, 200))
+			if check.Allowed || check.Reason != art28.TransferWindowOpen || check.Until == nil {
+				t.Errorf("transfer check in the window: %+v", check)
+			}
+			po.callBad("GET", path("/api/v1/transfer-check?agreement=%d", ag.ID), nil).wantError(t, 422, art28.EINVALID, "subprocessor")
+			po.call("GET", path("/api/v1/transfer-check?agreement=%d&subprocessor=%d&at=2099-01-01T00:00:00Z", ag.ID, sp.ID), nil).want(t, 200)
+			po.call("POST", path("/api/v1/notices/%d/consent", notice), nil).wantError(t, 409, art28.ECONFLICT, "state")
+			po.call("POST", path("/api/v1/notices/%d/object", notice), map[string]any{"reason": ""}).wantError(t, 422, art28.EINVALID, "reason")
+			po.call("POST", path("/api/v1/notices/%d/object", notice), map[string]any{"reason": "Received by letter: no new hosts."}).want(t, 200)
+			po.call("POST", path("/api/v1/notices/%d/resolve", notice), map[string]any{"resolution": "keep_off"}).want(t, 200)
+			po.call("POST", path("/api/v1/notices/%d/resolve", notice), map[string]any{"resolution": "keep_off"}).wantError(t, 409, art28.ECONFLICT, "state")
+			deliveries := decodeAs[list[art28.Delivery]](t, po.call("GET", path("/api/v1/deliveries?event=subprocessor_change&notice_id=%d", notice), nil).want(t, 200))
+			if deliveries.Total != 2 { // Carla by email, and the webhook
+				t.Errorf("deliveries: %+v", deliveries)
+			}
+			po.call("GET", "/api/v1/deliveries?state=pending&limit=10", nil).want(t, 200)
+			po.call("POST", path("/api/v1/customers/%d/webhooks/%d/disable", cust.ID, hook.ID), nil).want(t, 204)
+			move := decodeAs[struct {
+				Change struct{ ID int64 } `json:"change"`
+			}](t, po.call("POST", "/api/v1/changes", map[string]any{"kind": "location", "subprocessor_id": sp.ID, "summary": "To the US.",
+				"new_country": "US", "new_safeguard": "scc_2021_914", "new_scc_module": "3"}).want(t, 201))
+			po.call("POST", path("/api/v1/changes/%d/withdraw", move.Change.ID), map[string]any{"reason": ""}).wantError(t, 422, art28.EINVALID, "reason")
+			po.call("POST", path("/api/v1/changes/%d/withdraw", move.Change.ID), map[string]any{"reason": "Staying in Germany."}).want(t, 200)
+			rm := decodeAs[struct {
+				Change struct{ ID int64 } `json:"change"`
+			}](t, po.call("POST", "/api/v1/changes", map[string]any{"kind": "remove", "subprocessor_id": sp.ID, "summary": "Leaving."}).want(t, 201))
+			po.call("POST", path("/api/v1/changes/%d/withdraw", rm.Change.ID), map[string]any{"reason": "Staying after all."}).wantError(t, 409, art28.ECONFLICT, "state")
+			// A transfer the terms allow only with the customer's consent
+			// (G10.3): the notice asks for it, and the consent is recorded.
+			po.call("PUT", path("/api/v1/agreements/%d/terms", ag.ID), map[string]any{"version_id": v1.ID,
+				"overrides": "clauses:\n  transfer_safeguards:\n    allowed: [scc_2021_914]\n    otherwise: prior_consent\n    implements: [G10.3]\n"}).want(t, 200)
+			far := decodeAs[struct {
+				ID int64 `json:"id"`
+			}](t, po.call("POST", "/api/v1/subprocessors", map[string]any{"name": "Far Away Ltd", "country": "IN", "purpose": "Support",
+				"service_ids": []int64{svc.ID}, "safeguard": "art49"}).want(t, 201))
+			po.call("POST", "/api/v1/changes", map[string]any{"kind": "add", "subprocessor_id": far.ID, "summary": "Support from India."}).want(t, 201)
+			consent := decodeAs[list[struct {
+				ID              int64 `json:"id"`
+				ConsentRequired bool  `json:"consent_required"`
+			}]](t, po.call("GET", "/api/v1/notices?state=open", nil).want(t, 200))
+			if consent.Total != 1 || !consent.Items[0].ConsentRequired {
+				t.Fatalf("the notice asking for consent: %+v", consent)
+			}
+			po.call("POST", path("/api/v1/notices/%d/consent", consent.Items[0].ID), nil).want(t, 200)
+
 			// Users: processor staff need the owner; customer staff.
 			userIn := map[string]any{"email": "oscar@hosting.example", "name": "Oscar", "role": "operator", "password": "a long enough password"}
 			user := decodeAs[struct {
@@ -364,7 +459,7 @@ func TestOpenAPIConformance(t *testing.T) {
 
 			// Activity.
 			acts := decodeAs[list[map[string]any]](t, po.call("GET", path("/api/v1/activity?object_type=agreement&object_id=%d", ag.ID), nil).want(t, 200))
-			if acts.Total != 4 { // create, conclude, status, terms
+			if acts.Total != 5 { // create, conclude, status, terms twice
 				t.Errorf("agreement activity: %+v", acts)
 			}
 			po.call("GET", "/api/v1/activity?limit=2&offset=1", nil).want(t, 200)

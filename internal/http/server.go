@@ -31,6 +31,8 @@ type Services struct {
 	Changes       art28.ChangeService
 	Transfers     art28.TransferService
 	Deliveries    art28.DeliveryService
+	Subscriptions art28.SubscriptionService
+	Webhooks      art28.WebhookService
 }
 
 // Config is what the server needs besides the services.
@@ -39,6 +41,9 @@ type Config struct {
 	// Ready reports whether the server can serve: database reachable and
 	// schema current.
 	Ready func(ctx context.Context) error
+	// BaseURL is where people reach art28 (https://art28.example.com), for
+	// absolute links in feeds; empty takes the request's own host.
+	BaseURL string
 	// SecureCookies marks cookies Secure; off only for plain-HTTP loopback
 	// development.
 	SecureCookies bool

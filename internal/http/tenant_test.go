@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,7 +18,7 @@ import (
 type tenant struct {
 	name                           string
 	customer, contact, agreement   int64
-	duty                           int64
+	duty, notice, webhook          int64
 	user, key                      int64
 	adminEmail, adminPass, keyText string
 }
@@ -50,6 +51,7 @@ func newTenant(t *testing.T, app *testrig.App, name string, service int64) tenan
 		t.Fatal(err)
 	}
 	tn.duty = du.ID
+	tn.notice, tn.webhook = announceTo(t, app, tn, service)
 	u := &art28.User{Email: tn.adminEmail, Name: name + " Admin", Role: art28.RoleCustomerAdmin, CustomerID: c.ID}
 	if err := s.Users.CreateUser(ctx, u, tn.adminPass); err != nil {
 		t.Fatal(err)
@@ -58,6 +60,45 @@ func newTenant(t *testing.T, app *testrig.App, name string, service int64) tenan
 	k, secret := ownerKey(t, app, name+" portal", art28.RoleCustomerAdmin, c.ID)
 	tn.key, tn.keyText = k.ID, secret
 	return tn
+}
+
+// announceTo concludes the tenant's agreement under terms, registers a
+// webhook endpoint and announces a new sub-processor of the tenant's own,
+// which gives it a notice and deliveries.
+func announceTo(t *testing.T, app *testrig.App, tn tenant, service int64) (notice, hook int64) {
+	t.Helper()
+	ctx := testrig.As(testrig.Owner)
+	s := app.Store
+	if _, err := s.Agreements.ConcludeAgreement(ctx, tn.agreement, art28.Conclusion{Method: art28.ConcludedSignature,
+		AcceptedBy: "CEO", AcceptedAt: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	v, _, err := s.Terms.ImportTerms(ctx, "dpa", art28.TermsImport{Content: "terms: dpa-v1\ntimezone: Europe/Berlin\ncalendar: DE\n" +
+		"clauses:\n  subprocessor_notice:\n    period: 15 days\n    objection: allowed\n    silence: approves\n    implements: [S4]\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Terms.SetAgreementTerms(ctx, tn.agreement, v.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	e, err := s.Webhooks.CreateWebhook(ctx, tn.customer, "https://hooks."+strings.ToLower(tn.name)+".example/art28")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Named without the tenant's name: the other tenants are told of it too.
+	sp := &art28.Subprocessor{Name: fmt.Sprintf("Host %d", tn.customer), Country: "DE", Purpose: "hosting", ServiceIDs: []int64{service}}
+	if err := s.Subprocessors.CreateSubprocessor(ctx, sp); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.Changes.Announce(ctx, &art28.Change{Kind: art28.ChangeAdd, SubprocessorID: sp.ID, Summary: "A new host."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _, err := s.Changes.Notices(ctx, art28.NoticeFilter{ChangeID: &a.Change.ID, CustomerID: &tn.customer})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("the tenant's notice: %v %d", err, len(list))
+	}
+	return list[0].ID, e.ID
 }
 
 // idFor returns the tenant's ID for a path parameter, chosen by the path
@@ -77,6 +118,10 @@ func (tn tenant) idFor(resource string) (int64, bool) {
 		return tn.key, true
 	case "duties":
 		return tn.duty, true
+	case "notices":
+		return tn.notice, true
+	case "webhooks":
+		return tn.webhook, true
 	}
 	return 0, false
 }
@@ -105,6 +150,13 @@ var notCustomerRecords = map[string]bool{
 	"/api/v1/agreement-templates/{key}/terms": true, // the processor's own offer
 	"/api/v1/terms-versions/{id}":             true,
 	"/api/v1/terms-versions/{id}/diff":        true,
+	// The register and the changes to it are the processor's; a customer
+	// reads the listed ones (and those announced to it) and every change,
+	// as the public list shows them.
+	"/api/v1/subprocessors/{id}":         true,
+	"/api/v1/subprocessors/{id}/reviews": true,
+	"/api/v1/changes/{id}":               true,
+	"/api/v1/changes/{id}/withdraw":      true,
 }
 
 // scopedBodies are valid bodies for the Scoped routes that take one, so
@@ -117,6 +169,9 @@ var scopedBodies = map[string]any{
 	"POST /api/v1/agreements/{id}/status":   map[string]any{"status": "ended"},
 	"PUT /api/v1/agreements/{id}/terms":     map[string]any{"version_id": 1, "overrides": ""},
 	"POST /api/v1/duties/{id}/close":        map[string]any{"state": "done"},
+	"POST /api/v1/customers/{id}/webhooks":  map[string]any{"url": "https://evil.example/hook"},
+	"POST /api/v1/notices/{id}/object":      map[string]any{"reason": "Mallory objects"},
+	"POST /api/v1/notices/{id}/resolve":     map[string]any{"resolution": "keep_off"},
 }
 
 // TestEveryIDRouteIsScoped keeps a route that takes an ID from escaping
@@ -199,6 +254,10 @@ func TestTenantIsolation(t *testing.T) {
 					{"/api/v1/customers", 1},
 					{"/api/v1/agreements", 1},
 					{"/api/v1/duties", 1},
+					{"/api/v1/notices", 1},
+					{"/api/v1/deliveries", 2}, // its DPO by email, and its endpoint
+					{path("/api/v1/notices?customer_id=%d", b.customer), 0},
+					{path("/api/v1/deliveries?customer_id=%d", b.customer), 0},
 					{"/api/v1/activity?limit=500", 3},
 					{"/api/v1/users", 0},
 					{path("/api/v1/customers/%d/users", a.customer), 1},

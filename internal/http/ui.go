@@ -44,6 +44,9 @@ var funcs = template.FuncMap{
 	"contactRoles":   func() []art28.ContactRole { return art28.ContactRoles },
 	"customerRoles":  func() []art28.Role { return customerRoles },
 	"markdown":       markdown,
+	"inZone":         inZone,
+	"eea":            art28.InEEA,
+	"safeguards":     safeguardOptions,
 }
 
 // parsePages parses every page with the layout and the partials: files whose

@@ -46,6 +46,30 @@ type Message struct {
 	// List-Unsubscribe-Post (RFC 8058). They cannot replace the fields that
 	// Bytes writes itself.
 	Headers map[string]string
+
+	// Body, when set, is Text and HTML already encoded (EncodeBody), so
+	// that the messages of one notice to many recipients encode it once.
+	Body *Body
+}
+
+// Body is a message's content in its MIME form.
+type Body struct {
+	contentType string
+	data        []byte
+}
+
+// EncodeBody encodes text and html as Bytes would, for messages that
+// share them.
+func EncodeBody(text, html string) (*Body, error) {
+	if text == "" {
+		return nil, art28.FieldError("Text", "is required")
+	}
+	var b bytes.Buffer
+	ct, err := encodeBody(&b, "", text, html)
+	if err != nil {
+		return nil, err
+	}
+	return &Body{contentType: ct, data: b.Bytes()}, nil
 }
 
 // reserved are the fields Bytes writes; an extra header may not repeat
@@ -72,7 +96,7 @@ func (m *Message) Validate() error {
 	if err := checkHeaderValue("Subject", m.Subject); err != nil {
 		return err
 	}
-	if m.Text == "" {
+	if m.Text == "" && m.Body == nil {
 		return art28.FieldError("Text", "is required")
 	}
 	if m.MessageID != "" {
@@ -206,45 +230,56 @@ func (m *Message) Bytes(now time.Time) ([]byte, error) {
 		return nil, err
 	}
 
-	if m.HTML == "" {
-		w("Content-Type", "text/plain; charset=utf-8")
-		w("Content-Transfer-Encoding", "quoted-printable")
-		b.WriteString("\r\n")
-		if err := writeQP(&b, m.Text); err != nil {
+	body := m.Body
+	if body == nil {
+		var enc bytes.Buffer
+		enc.Grow(size)
+		ct, err := encodeBody(&enc, id, m.Text, m.HTML)
+		if err != nil {
 			return nil, err
 		}
-		return b.Bytes(), err
+		body = &Body{contentType: ct, data: enc.Bytes()}
 	}
+	if body.contentType == "text/plain; charset=utf-8" {
+		w("Content-Transfer-Encoding", "quoted-printable")
+	}
+	w("Content-Type", body.contentType)
+	b.WriteString("\r\n")
+	b.Write(body.data)
+	return b.Bytes(), err
+}
 
-	var body bytes.Buffer
-	body.Grow(size)
-	mw := multipart.NewWriter(&body)
+// encodeBody writes the content of a message, text only or
+// multipart/alternative, and returns its Content-Type. salt makes the
+// boundary differ between messages of the same content.
+func encodeBody(b *bytes.Buffer, salt, text, html string) (string, error) {
+	if html == "" {
+		return "text/plain; charset=utf-8", writeQP(b, text)
+	}
+	mw := multipart.NewWriter(b)
 	// A boundary derived from the content keeps the output reproducible,
 	// and cannot occur in the quoted-printable parts, whose lines never
 	// start with "--" followed by this hash.
-	sum := sha256.Sum256([]byte(id + "\x00" + m.Text + "\x00" + m.HTML))
+	sum := sha256.Sum256([]byte(salt + "\x00" + text + "\x00" + html))
 	if err := mw.SetBoundary("art28-" + hex.EncodeToString(sum[:16])); err != nil {
-		return nil, err
+		return "", err
 	}
-	for _, p := range []struct{ typ, content string }{{"text/plain", m.Text}, {"text/html", m.HTML}} {
+	for _, p := range []struct{ typ, content string }{{"text/plain", text}, {"text/html", html}} {
 		h := textproto.MIMEHeader{}
 		h.Set("Content-Type", p.typ+"; charset=utf-8")
 		h.Set("Content-Transfer-Encoding", "quoted-printable")
 		pw, err := mw.CreatePart(h)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		if err := writeQP(pw, p.content); err != nil {
-			return nil, err
+			return "", err
 		}
 	}
 	if err := mw.Close(); err != nil {
-		return nil, err
+		return "", err
 	}
-	w("Content-Type", mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": mw.Boundary()}))
-	b.WriteString("\r\n")
-	b.Write(body.Bytes())
-	return b.Bytes(), err
+	return mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": mw.Boundary()}), nil
 }
 
 type writer interface{ Write([]byte) (int, error) }

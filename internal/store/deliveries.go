@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/art28/art28"
 )
@@ -101,18 +102,19 @@ func recipients(contacts []contact, notify []art28.ContactRole) []contact {
 	return named
 }
 
-// queueDeliveries writes the outbox rows of one notice: an email to each
+// deliveryInsertColumns are the columns a new delivery is written with.
+const deliveryInsertColumns = `event, notice_id, customer_id, channel, recipient, recipient_name, language, state,
+	next_attempt_at, created_at`
+
+// queueDeliveries adds the outbox rows of one notice to b: an email to each
 // recipient when the clause's channels include email or post (S4 allows
 // either; email is the one a program can prove), and a post to each of
 // the customer's webhook endpoints. The portal and the public list need no
 // delivery: they read the notice itself.
-func queueDeliveries(ctx context.Context, tx *Tx, event string, noticeID int64, t target, channels []string,
+func queueDeliveries(ctx context.Context, b *bulkInsert, now time.Time, event string, noticeID int64, t target, channels []string,
 	notify []art28.ContactRole, contacts []contact) error {
 	ins := func(channel, recipient, name string) error {
-		_, err := tx.exec(ctx, `INSERT INTO deliveries (event, notice_id, customer_id, channel, recipient, recipient_name,
-			language, state, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			event, noticeID, t.customerID, channel, recipient, name, t.language, art28.DeliveryPending, tx.Now, tx.Now)
-		return err
+		return b.add(ctx, event, noticeID, t.customerID, channel, recipient, name, t.language, art28.DeliveryPending, now, now)
 	}
 	if slices.Contains(channels, "email") || slices.Contains(channels, "post") {
 		seen := map[string]bool{}

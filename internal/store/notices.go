@@ -358,7 +358,7 @@ func conflict(field, format string, args ...any) error {
 }
 
 func zoneOf(n *art28.Notice) *time.Location {
-	if loc, err := time.LoadLocation(n.TimeZone); err == nil {
+	if loc, err := art28.LoadZone(n.TimeZone); err == nil {
 		return loc
 	}
 	return time.UTC

@@ -17,6 +17,8 @@ func All(db *DB) AllServices {
 		Changes:       NewChanges(db),
 		Transfers:     NewTransfers(db),
 		Deliveries:    NewDeliveries(db),
+		Subscriptions: NewSubscriptions(db),
+		Webhooks:      NewWebhooks(db),
 	}
 }
 
@@ -36,4 +38,6 @@ type AllServices struct {
 	Changes       *Changes
 	Transfers     *Transfers
 	Deliveries    *Deliveries
+	Subscriptions *Subscriptions
+	Webhooks      *Webhooks
 }

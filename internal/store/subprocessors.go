@@ -60,8 +60,24 @@ func scanSubprocessor(row interface{ Scan(...any) error }) (*art28.Subprocessor,
 }
 
 func findSubprocessor(ctx context.Context, tx *Tx, id int64) (*art28.Subprocessor, error) {
+	return findVisibleSubprocessor(ctx, tx, art28.SystemActor, id)
+}
+
+// customerView confines the register to what a customer is owed: the
+// sub-processors on its list, and those announced to it.
+func customerView(a art28.Actor) (string, []any) {
+	if !a.IsCustomer() {
+		return "", nil
+	}
+	return ` AND kind = ? AND (listed = ? OR EXISTS (SELECT 1 FROM change_notices n
+		WHERE n.subprocessor_id = subprocessors.id AND n.customer_id = ?))`,
+		[]any{art28.KindSubprocessor, true, a.CustomerID}
+}
+
+func findVisibleSubprocessor(ctx context.Context, tx *Tx, a art28.Actor, id int64) (*art28.Subprocessor, error) {
+	cond, args := customerView(a)
 	sp, err := scanSubprocessor(tx.queryRow(ctx, `SELECT `+subprocessorColumns+`, `+spServiceList(tx.dialect)+
-		` FROM subprocessors WHERE id = ?`, id))
+		` FROM subprocessors WHERE id = ?`+cond, append([]any{id}, args...)...))
 	if err == sql.ErrNoRows {
 		return nil, errNotFound("Sub-processor", id)
 	}
@@ -72,11 +88,12 @@ func findSubprocessor(ctx context.Context, tx *Tx, id int64) (*art28.Subprocesso
 // customers are owed the list (L7, C7, S4, G9.12).
 func (s *Subprocessors) Subprocessor(ctx context.Context, id int64) (sp *art28.Subprocessor, err error) {
 	defer art28.Wrap(&err, "store.Subprocessor")
-	if _, err := authorize(ctx, art28.PermRead); err != nil {
+	a, err := authorize(ctx, art28.PermRead)
+	if err != nil {
 		return nil, err
 	}
 	err = s.db.viewOne(ctx, func(ctx context.Context, tx *Tx) error {
-		sp, err = findSubprocessor(ctx, tx, id)
+		sp, err = findVisibleSubprocessor(ctx, tx, a, id)
 		return err
 	})
 	return sp, err
@@ -85,10 +102,14 @@ func (s *Subprocessors) Subprocessor(ctx context.Context, id int64) (sp *art28.S
 // Subprocessors lists entries by name.
 func (s *Subprocessors) Subprocessors(ctx context.Context, f art28.SubprocessorFilter) (list []*art28.Subprocessor, total int, err error) {
 	defer art28.Wrap(&err, "store.Subprocessors")
-	if _, err := authorize(ctx, art28.PermRead); err != nil {
+	a, err := authorize(ctx, art28.PermRead)
+	if err != nil {
 		return nil, 0, err
 	}
 	w := &where{sql: "1 = 1"}
+	if cond, args := customerView(a); cond != "" {
+		w.and(cond[len(" AND "):], args...)
+	}
 	if f.Listed != nil {
 		w.and(`listed = ?`, *f.Listed)
 	}
@@ -317,8 +338,13 @@ func (s *Subprocessors) planNextReview(ctx context.Context, tx *Tx, a art28.Acto
 // Reviews lists a sub-processor's reviews, latest first.
 func (s *Subprocessors) Reviews(ctx context.Context, subprocessorID int64) (list []*art28.Review, err error) {
 	defer art28.Wrap(&err, "store.Reviews")
-	if _, err := authorize(ctx, art28.PermRead); err != nil {
+	a, err := authorize(ctx, art28.PermRead)
+	if err != nil {
 		return nil, err
+	}
+	if a.IsCustomer() {
+		// Shown on request (G9.4), by the processor: not self-service.
+		return nil, art28.Errorf(art28.EFORBIDDEN, "Reviews of sub-processors are shown on request.")
 	}
 	err = s.db.view(ctx, func(tx *Tx) error {
 		if _, err := findSubprocessor(ctx, tx, subprocessorID); err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/art28/art28"
@@ -31,39 +32,49 @@ func (s *Transfers) CheckTransfer(ctx context.Context, agreementID, subprocessor
 	}
 	err = s.db.viewOne(ctx, func(ctx context.Context, tx *Tx) error {
 		f := art28.TransferFacts{At: at}
-		ag := &art28.Agreement{}
-		cond, args := scope(a, "customer_id")
+		// The agreement and the sub-processor in one read: only what the
+		// decision needs (the register's full entry, with its services and
+		// flow-down record, costs as much again).
+		ag, sp := &art28.Agreement{}, &art28.Subprocessor{}
+		cond, args := scope(a, "a.customer_id")
 		var version sql.NullInt64
 		var overrides string
-		err := tx.queryRow(ctx, `SELECT id, customer_id, status, terms_version_id, terms_overrides FROM agreements WHERE id = ?`+cond,
-			append([]any{agreementID}, args...)...).Scan(&ag.ID, &ag.CustomerID, &ag.Status, &version, &overrides)
+		err := tx.queryRow(ctx, `SELECT a.id, a.customer_id, a.status, a.terms_version_id, a.terms_overrides,
+			s.id, s.name, s.country, s.purpose, s.kind, s.safeguard, s.listed
+			FROM agreements a, subprocessors s WHERE a.id = ? AND s.id = ?`+cond,
+			append([]any{agreementID, subprocessorID}, args...)...).Scan(&ag.ID, &ag.CustomerID, &ag.Status, &version, &overrides,
+			&sp.ID, &sp.Name, &sp.Country, &sp.Purpose, &sp.Kind, &sp.Safeguard, &sp.Listed)
 		if err == sql.ErrNoRows {
-			return errNotFound("Agreement", agreementID)
+			// Which one is missing, for the error to name it.
+			if _, err := findAgreement(ctx, tx, a, agreementID); err != nil {
+				return err
+			}
+			return errNotFound("Sub-processor", subprocessorID)
 		} else if err != nil {
 			return err
 		}
-		f.Agreement = ag
+		f.Agreement, f.Subprocessor = ag, sp
 		if f.Terms, err = s.db.agreementTerms(ctx, tx, version, overrides); err != nil {
 			return err
 		}
-		if f.Subprocessor, err = findSubprocessor(ctx, tx, subprocessorID); err != nil {
-			return err
-		}
 		// The agreement's latest notice about the sub-processor, as the
-		// one announced or as the one a replacement takes over from.
-		n, err := scanNotice(tx.queryRow(ctx, `SELECT `+noticeColumns+` FROM change_notices WHERE id = (
-			SELECT MAX(n.id) FROM change_notices n JOIN subprocessor_changes c ON c.id = n.change_id
-			WHERE n.agreement_id = ? AND (c.subprocessor_id = ? OR c.replaces_id = ?))`,
-			agreementID, subprocessorID, subprocessorID))
+		// one announced or as the one a replacement takes over from, with
+		// its change, in one read.
+		row := tx.queryRow(ctx, `SELECT `+prefixed("n", noticeColumns)+`, `+prefixed("c", changeColumns)+`
+			FROM change_notices n JOIN subprocessor_changes c ON c.id = n.change_id
+			WHERE n.agreement_id = ? AND (n.subprocessor_id = ? OR c.replaces_id = ?)
+			ORDER BY n.id DESC LIMIT 1`, agreementID, subprocessorID, subprocessorID)
+		var ch *art28.Change
+		n, err := scanNotice(scanFunc(func(nd ...any) error {
+			var err error
+			ch, err = scanChange(scanFunc(func(cd ...any) error { return row.Scan(append(nd, cd...)...) }))
+			return err
+		}))
 		switch {
 		case err == sql.ErrNoRows:
 		case err != nil:
 			return err
 		default:
-			ch, err := scanChange(tx.queryRow(ctx, `SELECT `+changeColumns+` FROM subprocessor_changes WHERE id = ?`, n.ChangeID))
-			if err != nil {
-				return err
-			}
 			if ch.ReplacesID == subprocessorID {
 				// For the one replaced, a replacement is its removal.
 				ch.Kind = art28.ChangeRemove
@@ -75,4 +86,13 @@ func (s *Transfers) CheckTransfer(ctx context.Context, agreementID, subprocessor
 		return nil
 	})
 	return d, err
+}
+
+// prefixed qualifies a column list with a table alias.
+func prefixed(alias, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
 }

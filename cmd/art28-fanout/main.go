@@ -1,0 +1,69 @@
+// Command art28-fanout measures the fan-out of a sub-processor change: the
+// announcement to every running agreement, and the delivery of its emails
+// through a crash of the server. See docs/performance.md and
+// scripts/crash.sh.
+//
+//	art28-fanout fill -data DIR -agreements N
+//	    create a migrated SQLite database in the empty folder DIR: an owner,
+//	    the processor profile, one service, the template genz-saas-v1 with
+//	    its terms (examples/genz-saas-v1.yaml, 14 working days, DE-BW), and,
+//	    in one transaction of raw SQL, N customers with one DPO contact each
+//	    and N active agreements under those terms.
+//	art28-fanout announce -data DIR [-runs 0] [-cpuprofile FILE]
+//	    register a new sub-processor for the service and time Announce; then
+//	    time, as the same-run baseline, a bare insert of as many rows as the
+//	    announcement wrote into a throwaway table, in one transaction. With
+//	    -runs N, each run works on a fresh copy of DIR's database and DIR
+//	    stays as filled; with 0, it announces in DIR itself (once).
+//	art28-fanout sink -addr 127.0.0.1:2525 -expect N -out FILE [-progress FILE] [-recipients FILE]
+//	    run an SMTP server (internal/smtpsink) until it has N messages or is
+//	    sent SIGINT or SIGTERM; then write a JSON summary to FILE and stdout.
+//	art28-fanout status -data DIR [-received FILE]
+//	    print the email deliveries by state; with -received (the sink's
+//	    -recipients file), also the recipients the database has a delivery
+//	    for that the sink never received, and the reverse.
+//
+// The tool only writes where -data and the file flags point, and the sink
+// only listens on a loopback address.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+const usage = `usage:
+  art28-fanout fill -data DIR -agreements N
+  art28-fanout announce -data DIR [-runs N] [-cpuprofile FILE]
+  art28-fanout sink -addr 127.0.0.1:2525 -expect N -out FILE [-progress FILE] [-recipients FILE]
+  art28-fanout status -data DIR [-received FILE]
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var err error
+	args := os.Args[2:]
+	switch os.Args[1] {
+	case "fill":
+		err = fillCmd(args)
+	case "announce":
+		err = announceCmd(args)
+	case "sink":
+		err = sinkCmd(args)
+	case "status":
+		err = statusCmd(args)
+	case "-h", "-help", "--help", "help":
+		fmt.Print(usage)
+		return
+	default:
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "art28-fanout:", err)
+		os.Exit(1)
+	}
+}
