@@ -22,6 +22,8 @@ func (a Actor) Kind() string {
 		return "api_key"
 	case a.UserID != 0:
 		return "user"
+	case IsPublicActor(a):
+		return "public" // an anonymous visitor of the public pages
 	default:
 		return "system"
 	}

@@ -150,7 +150,7 @@ func TestUISubprocessorRegister(t *testing.T) {
 		}
 	}
 	ovhRow := p.Doc.Find("table.register tbody tr:has(a:contains('OVHcloud'))").Text()
-	for _, want := range []string{"EU/EEA", "listed", "Hosting, Backup", "not recorded"} {
+	for _, want := range []string{"EU/EEA", "listed", "Hosting", "Backup", "not recorded"} {
 		if !strings.Contains(ovhRow, want) {
 			t.Errorf("the row of OVHcloud lacks %q: %q", want, ovhRow)
 		}
