@@ -187,6 +187,13 @@ type Announcement struct {
 	Skipped []int64 `json:"skipped"` // agreements without terms, left for a person
 }
 
+// ChangeFilter selects changes, latest first. Nil fields do not filter.
+type ChangeFilter struct {
+	State          *ChangeState
+	SubprocessorID *int64 // as the one announced or the one replaced
+	Page           Page
+}
+
 // NoticeFilter selects notices.
 type NoticeFilter struct {
 	ChangeID   *int64
@@ -204,7 +211,7 @@ type ChangeService interface {
 	// sub-processor already has a change under way.
 	Announce(ctx context.Context, c *Change) (*Announcement, error)
 	Change(ctx context.Context, id int64) (*Change, error)
-	Changes(ctx context.Context, p Page) ([]*Change, int, error)
+	Changes(ctx context.Context, f ChangeFilter) ([]*Change, int, error)
 	// Withdraw withdraws a change and every notice it opened.
 	Withdraw(ctx context.Context, id int64, reason string) (*Change, error)
 	Notices(ctx context.Context, f NoticeFilter) ([]*Notice, int, error)

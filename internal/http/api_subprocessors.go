@@ -246,7 +246,18 @@ func (s *Server) apiListChanges(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, total, err := s.svc.Changes.Changes(r.Context(), p)
+	f := art28.ChangeFilter{Page: p}
+	if v := r.URL.Query().Get("state"); v != "" {
+		st := art28.ChangeState(v)
+		if st != art28.ChangeAnnounced && st != art28.ChangeCompleted && st != art28.ChangeWithdrawn {
+			return art28.FieldError("state", "must be announced, completed or withdrawn")
+		}
+		f.State = &st
+	}
+	if f.SubprocessorID, err = queryID(r, "subprocessor_id"); err != nil {
+		return err
+	}
+	list, total, err := s.svc.Changes.Changes(r.Context(), f)
 	return listed(w, p, list, total, err)
 }
 

@@ -131,7 +131,7 @@ func (s *Server) uiChanges(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	n, p := pageParam(r, "page", changesPerPage)
-	list, total, err := s.svc.Changes.Changes(r.Context(), p)
+	list, total, err := s.svc.Changes.Changes(r.Context(), art28.ChangeFilter{Page: p})
 	if err != nil {
 		return err
 	}

@@ -152,13 +152,13 @@ func (s *Server) uiServiceNames(ctx context.Context) (func(int64) string, error)
 	}, nil
 }
 
-// uiAllChanges reads every change, latest first. The change service lists
-// by page only; a processor announces a few dozen changes a year, so
-// reading them all is cheap.
-func (s *Server) uiAllChanges(ctx context.Context) ([]*art28.Change, error) {
+// uiAllChanges reads every change the filter selects, latest first; a
+// processor announces a few dozen changes a year.
+func (s *Server) uiAllChanges(ctx context.Context, f art28.ChangeFilter) ([]*art28.Change, error) {
 	var out []*art28.Change
 	for {
-		list, total, err := s.svc.Changes.Changes(ctx, art28.Page{Offset: len(out), Limit: art28.MaxLimit})
+		f.Page = art28.Page{Offset: len(out), Limit: art28.MaxLimit}
+		list, total, err := s.svc.Changes.Changes(ctx, f)
 		if err != nil {
 			return nil, err
 		}
@@ -172,7 +172,8 @@ func (s *Server) uiAllChanges(ctx context.Context) ([]*art28.Change, error) {
 // uiChangesUnderWay maps each sub-processor a change under way concerns (as
 // the one announced or the one replaced) to that change.
 func (s *Server) uiChangesUnderWay(ctx context.Context) (map[int64]*art28.Change, error) {
-	all, err := s.uiAllChanges(ctx)
+	announced := art28.ChangeAnnounced
+	all, err := s.uiAllChanges(ctx, art28.ChangeFilter{State: &announced})
 	if err != nil {
 		return nil, err
 	}
@@ -411,14 +412,11 @@ func (s *Server) loadSubprocessorPage(ctx context.Context, id int64) (*subproces
 	if d.Reviews, err = s.svc.Subprocessors.Reviews(ctx, id); err != nil {
 		return nil, err
 	}
-	all, err := s.uiAllChanges(ctx)
+	all, err := s.uiAllChanges(ctx, art28.ChangeFilter{SubprocessorID: &id})
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range all {
-		if c.SubprocessorID != id && c.ReplacesID != id {
-			continue
-		}
 		d.Changes = append(d.Changes, c)
 		if c.State == art28.ChangeAnnounced {
 			d.UnderWay = c

@@ -57,6 +57,18 @@ func (b *uiBrowser) upload(path, field, name string, content []byte) uiPage {
 	return b.do(req)
 }
 
+// wantCSRF fails unless every form of the page that posts carries its
+// CSRF field (the browser's submit would otherwise borrow the sign-out
+// form's and hide the omission).
+func wantCSRF(t testing.TB, p uiPage) {
+	t.Helper()
+	p.Doc.Find(`form[method="post"]`).Each(func(_ int, f *goquery.Selection) {
+		if f.Find(`input[name="csrf"]`).Length() == 0 {
+			t.Errorf("%s: the form posting to %s has no csrf field", p.URL.Path, f.AttrOr("action", "?"))
+		}
+	})
+}
+
 func subprocessorTotal(t testing.TB, app *testrig.App) int {
 	t.Helper()
 	_, n, err := app.Store.Subprocessors.Subprocessors(testrig.As(testrig.Owner), art28.SubprocessorFilter{})
@@ -77,6 +89,7 @@ func TestUISubprocessorRegister(t *testing.T) {
 	b.signIn(testrig.OwnerEmail, testrig.OwnerPassword)
 
 	p := b.get("/register/subprocessors/new").want(t, http.StatusOK)
+	wantCSRF(t, p)
 	if p.Doc.Find(`input[name="service_ids"]`).Length() != 2 || p.Doc.Find(`select[name="safeguard"] option`).Length() != 7 {
 		t.Fatalf("the new-entry form lacks services or safeguards:\n%s", p.html())
 	}
@@ -139,6 +152,7 @@ func TestUISubprocessorRegister(t *testing.T) {
 	if got := p.text(".flash"); got != "Imported 2 entries." {
 		t.Fatalf("import flash %q", got)
 	}
+	wantCSRF(t, p)
 	rows := p.Doc.Find("table.register tbody tr")
 	if rows.Length() != 3 {
 		t.Fatalf("the register shows %d rows", rows.Length())
@@ -272,6 +286,7 @@ func TestUISubprocessorChange(t *testing.T) {
 	staff := newUIBrowser(t, app)
 	staff.signIn(testrig.OwnerEmail, testrig.OwnerPassword)
 	p := staff.get(spPage).want(t, http.StatusOK)
+	wantCSRF(t, p)
 	var kinds []string
 	p.Doc.Find(`form.announce input[name="kind"]`).Each(func(_ int, s *goquery.Selection) { kinds = append(kinds, s.AttrOr("value", "")) })
 	if strings.Join(kinds, ",") != "add,replace" {
@@ -290,7 +305,7 @@ func TestUISubprocessorChange(t *testing.T) {
 		p.Doc.Find(`textarea[name="summary"]`).Text() != "Instead of the old one." {
 		t.Fatalf("refused replacement: message or values lost:\n%s", p.text("#announce"))
 	}
-	if _, n, _ := app.Store.Changes.Changes(po, art28.Page{}); n != 0 {
+	if _, n, _ := app.Store.Changes.Changes(po, art28.ChangeFilter{}); n != 0 {
 		t.Fatalf("%d changes stored from refused forms", n)
 	}
 
@@ -377,7 +392,7 @@ func TestUISubprocessorChange(t *testing.T) {
 	// Globex's admin objects, with a reason.
 	admin := newUIBrowser(t, app)
 	admin.signIn("admin@globex.example", testrig.FixturePassword)
-	admin.get("/portal/notices")
+	wantCSRF(t, admin.get("/portal/notices"))
 	admin.submit(fmt.Sprintf("/portal/notices/%d/object", noticeOf[acme.ID]), url.Values{"reason": {"Not ours."}}).want(t, http.StatusNotFound)
 	p = admin.submit(objectURL, url.Values{"reason": {"  "}}).want(t, http.StatusUnprocessableEntity)
 	if got := p.text(fmt.Sprintf("#err-reason-%d", noticeOf[globex.ID])); got != "is required" || !strings.Contains(p.text("main > .error"), "reason is required") {
@@ -405,6 +420,7 @@ func TestUISubprocessorChange(t *testing.T) {
 	if got := rowOf(p, "Globex Inc."); !strings.Contains(got, "Our framework contract excludes new hosts.") {
 		t.Fatalf("the objection's reason: %q", got)
 	}
+	wantCSRF(t, p)
 	resolve := fmt.Sprintf("/notices/%d/resolve", noticeOf[globex.ID])
 	if p.Doc.Find(fmt.Sprintf(`form[action=%q] select[name="resolution"]`, resolve)).Length() != 1 {
 		t.Fatal("no resolve form by the objection")
@@ -430,6 +446,7 @@ func TestUISubprocessorChange(t *testing.T) {
 
 	// The notice's page lists its deliveries.
 	p = staff.get(fmt.Sprintf("/notices/%d", noticeOf[globex.ID])).want(t, http.StatusOK)
+	wantCSRF(t, p)
 	if got := p.text("table.deliveries"); !strings.Contains(got, "dpo@globex.example") || !strings.Contains(got, "email") || !strings.Contains(got, "pending") {
 		t.Fatalf("deliveries: %q", got)
 	}

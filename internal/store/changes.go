@@ -19,14 +19,15 @@ func NewChanges(db *DB) *Changes { return &Changes{db: db} }
 var _ art28.ChangeService = (*Changes)(nil)
 
 const changeColumns = `id, kind, subprocessor_id, replaces_id, new_country, new_safeguard, new_scc_module, new_purpose,
-	summary, effective_from, state, announced_at, announced_by, closed_at, reason`
+	summary, effective_from, state, announced_at, announced_by, closed_at, reason, skipped`
 
 func scanChange(row interface{ Scan(...any) error }) (*art28.Change, error) {
 	c := &art28.Change{}
 	var replaces sql.NullInt64
 	var closed sql.NullTime
 	if err := row.Scan(&c.ID, &c.Kind, &c.SubprocessorID, &replaces, &c.NewCountry, &c.NewSafeguard, &c.NewSCCModule,
-		&c.NewPurpose, &c.Summary, &c.EffectiveFrom, &c.State, &c.AnnouncedAt, &c.AnnouncedBy, &closed, &c.Reason); err != nil {
+		&c.NewPurpose, &c.Summary, &c.EffectiveFrom, &c.State, &c.AnnouncedAt, &c.AnnouncedBy, &closed, &c.Reason,
+		&c.Tally.Skipped); err != nil {
 		return nil, err
 	}
 	c.ReplacesID, c.AnnouncedAt, c.ClosedAt = replaces.Int64, c.AnnouncedAt.UTC(), timePtr(closed)
@@ -51,7 +52,7 @@ func tally(ctx context.Context, tx *Tx, c *art28.Change) error {
 		return err
 	}
 	defer rows.Close()
-	t := art28.NoticeTally{}
+	t := art28.NoticeTally{Skipped: c.Tally.Skipped} // stored on the change: agreements without notices
 	for rows.Next() {
 		var st art28.NoticeState
 		var n int
@@ -89,14 +90,21 @@ func (s *Changes) Change(ctx context.Context, id int64) (c *art28.Change, err er
 }
 
 // Changes lists changes, latest first.
-func (s *Changes) Changes(ctx context.Context, p art28.Page) (list []*art28.Change, total int, err error) {
+func (s *Changes) Changes(ctx context.Context, f art28.ChangeFilter) (list []*art28.Change, total int, err error) {
 	defer art28.Wrap(&err, "store.Changes")
 	if _, err := authorize(ctx, art28.PermRead); err != nil {
 		return nil, 0, err
 	}
+	w := &where{sql: "1 = 1"}
+	if f.State != nil {
+		w.and(`state = ?`, *f.State)
+	}
+	if f.SubprocessorID != nil {
+		w.and(`(subprocessor_id = ? OR replaces_id = ?)`, *f.SubprocessorID, *f.SubprocessorID)
+	}
 	err = s.db.view(ctx, func(tx *Tx) error {
 		list, total, err = listPage(ctx, tx, "subprocessor_changes", changeColumns, "announced_at DESC, id DESC",
-			&where{sql: "1 = 1"}, p.Normalize(), scanRows(scanChange))
+			w, f.Page.Normalize(), scanRows(scanChange))
 		if err != nil {
 			return err
 		}
@@ -294,6 +302,11 @@ func (s *Changes) Announce(ctx context.Context, c *art28.Change) (out *art28.Ann
 		out = &art28.Announcement{Change: c, Skipped: []int64{}}
 		if err := s.notifyAll(ctx, tx, a, c, sp, out); err != nil {
 			return err
+		}
+		if len(out.Skipped) > 0 {
+			if _, err := tx.exec(ctx, `UPDATE subprocessor_changes SET skipped = ? WHERE id = ?`, len(out.Skipped), c.ID); err != nil {
+				return err
+			}
 		}
 		if err := tx.record(ctx, a, "change.announce", "change", c.ID, 0, fmt.Sprintf("announced %s of %s: %d agreements told, %d windows opened, %d without terms",
 			c.Kind, sp.Name, out.Notices, out.Duties, len(out.Skipped))); err != nil {

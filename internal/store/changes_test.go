@@ -43,6 +43,17 @@ func TestSubprocessorChangeLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// A third agreement, running but without terms: no window can be
+		// computed for it, so it is left for a person, and counted.
+		bare := &art28.Agreement{CustomerID: globex.CustomerID, TemplateKey: "dpa-standard", ServiceIDs: []int64{f.Services["hosting"].ID}}
+		if err := all.Agreements.CreateAgreement(po, bare); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := all.Agreements.ConcludeAgreement(po, bare.ID, art28.Conclusion{Method: art28.ConcludedSignature,
+			AcceptedBy: "Globex CFO", AcceptedAt: db.Now()}); err != nil {
+			t.Fatal(err)
+		}
+
 		before := testrig.ActivityCount(t, db)
 		bad := &art28.Subprocessor{Name: "Errors Inc", Country: "US", Purpose: "error tracking", ServiceIDs: []int64{f.Services["hosting"].ID}}
 		testrig.WantError(t, all.Subprocessors.CreateSubprocessor(po, bad), art28.EINVALID, "safeguard")
@@ -62,8 +73,11 @@ func TestSubprocessorChangeLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ann.Notices != 2 || ann.Duties != 2 || len(ann.Skipped) != 0 || ann.Change.State != art28.ChangeAnnounced {
+		if ann.Notices != 2 || ann.Duties != 2 || len(ann.Skipped) != 1 || ann.Skipped[0] != bare.ID || ann.Change.State != art28.ChangeAnnounced {
 			t.Fatalf("announcement: %+v", ann)
+		}
+		if c, err := all.Changes.Change(po, ann.Change.ID); err != nil || c.Tally.Skipped != 1 || c.Tally.Agreements != 2 {
+			t.Fatalf("the skipped agreement is not counted on the change: %v %+v", err, c)
 		}
 		_, err = all.Changes.Announce(po, &art28.Change{Kind: art28.ChangeAdd, SubprocessorID: sp.ID, Summary: "Again."})
 		testrig.WantError(t, err, art28.ECONFLICT, "subprocessor_id")

@@ -55,7 +55,8 @@ CREATE TABLE subprocessor_changes (
     announced_at TIMESTAMPTZ NOT NULL,
     announced_by TEXT NOT NULL,
     closed_at TIMESTAMPTZ,
-    reason TEXT NOT NULL DEFAULT ''
+    reason TEXT NOT NULL DEFAULT '',
+    skipped INTEGER NOT NULL DEFAULT 0 -- agreements without terms, left for a person
 );
 -- One change under way per sub-processor: a second announcement is a
 -- conflict, not a second set of windows.
