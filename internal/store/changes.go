@@ -332,7 +332,8 @@ func (s *Changes) Announce(ctx context.Context, c *art28.Change) (out *art28.Ann
 // fanoutBatch is how many agreements the fan-out writes at a time: one
 // multi-row INSERT per table (duties, notices, deliveries, activities) per
 // batch, instead of four or more statements per agreement (see bulkInsert).
-const fanoutBatch = 250
+// A variable, so that a test can make batches of a few agreements.
+var fanoutBatch = 250
 
 // notifyAll writes a notice per reached agreement, in batches of
 // agreements; the rows, their order and their IDs are those of one
