@@ -130,6 +130,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	return nil
 }
 
+// outboxWorkers is how many deliveries are in flight at once, each on its
+// own SMTP connection: SMTP is a conversation of round trips, so a few in
+// parallel keep both the database and the mail server busy (eight measured
+// best on two cores; docs/performance.md).
+const outboxWorkers = 8
+
 // startOutbox starts delivering notices: email when an SMTP server is
 // configured, webhooks always.
 func (m *Main) startOutbox() error {
@@ -140,7 +146,7 @@ func (m *Main) startOutbox() error {
 		// art28 listens on, until --base-url says better.
 		base = "http://" + m.Addr()
 	}
-	oc := outbox.Config{Webhooks: webhook.NewSender(webhook.Config{}), BaseURL: base, Logger: m.log}
+	oc := outbox.Config{Webhooks: webhook.NewSender(webhook.Config{}), BaseURL: base, Logger: m.log, Workers: outboxWorkers}
 	if u, err := url.Parse(base); err == nil {
 		oc.MessageIDHost = u.Hostname()
 	}
@@ -150,7 +156,7 @@ func (m *Main) startOutbox() error {
 			return fmt.Errorf("--mail-from: %w", err)
 		}
 		m.mailer, err = mail.NewSender(mail.Config{Addr: cfg.SMTPAddr, StartTLS: cfg.SMTPStartTLS, ImplicitTLS: cfg.SMTPTLS,
-			Username: cfg.SMTPUser, Password: cfg.SMTPPassword, Conns: 4}) // one per outbox worker
+			Username: cfg.SMTPUser, Password: cfg.SMTPPassword, Conns: outboxWorkers}) // one per worker
 		if err != nil {
 			return fmt.Errorf("smtp: %w", err)
 		}

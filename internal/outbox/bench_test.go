@@ -94,13 +94,13 @@ func BenchmarkOutboxDelivery(b *testing.B) {
 		b.Fatal(err)
 	}
 	announced(b, db, "")
-	sender, err := mail.NewSender(mail.Config{Addr: sink.Addr, StartTLS: mail.StartTLSOff, Conns: 4})
+	sender, err := mail.NewSender(mail.Config{Addr: sink.Addr, StartTLS: mail.StartTLSOff, Conns: 8})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer sender.Close()
 	o := outbox.New(db, outbox.Config{Mail: sender, From: netmail.Address{Address: "privacy@processor.example"},
-		BaseURL: "https://art28.processor.example", MessageIDHost: "art28.processor.example"})
+		BaseURL: "https://art28.processor.example", MessageIDHost: "art28.processor.example", Workers: 8})
 	// b.N more recipients of the same notice, written as Announce writes
 	// them; the two it wrote are delivered before the clock starts.
 	if _, err := o.Drain(ctx); err != nil {

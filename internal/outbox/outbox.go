@@ -44,7 +44,7 @@ type Config struct {
 	BaseURL string
 	// MessageIDHost is the right-hand side of Message-IDs.
 	MessageIDHost string
-	Workers       int           // concurrent sends per channel; default 4
+	Workers       int           // concurrent sends per channel; default 8
 	Batch         int           // deliveries claimed at once; default 100
 	Lease         time.Duration // how long a claim holds; default 2 minutes
 	MaxAttempts   int           // before a delivery fails for good; default 12
@@ -66,7 +66,7 @@ type Outbox struct {
 // New returns an outbox over db.
 func New(db *store.DB, cfg Config) *Outbox {
 	if cfg.Workers <= 0 {
-		cfg.Workers = 4
+		cfg.Workers = 8
 	}
 	if cfg.Batch <= 0 {
 		cfg.Batch = 100

@@ -16,7 +16,9 @@ import (
 
 // ClaimDeliveries leases up to limit due deliveries of the channel for
 // lease, counting the attempt. On PostgreSQL the rows are locked SKIP
-// LOCKED, so that replicas never claim the same delivery.
+// LOCKED, so that replicas never claim the same delivery. The state is
+// written as a literal, not a parameter, so that both databases see that
+// the partial index on pending deliveries applies.
 func (db *DB) ClaimDeliveries(ctx context.Context, channel string, limit int, lease time.Duration) (list []*art28.Delivery, err error) {
 	defer art28.Wrap(&err, "store.ClaimDeliveries")
 	lock := ""
@@ -26,9 +28,9 @@ func (db *DB) ClaimDeliveries(ctx context.Context, channel string, limit int, le
 	err = db.update(ctx, func(tx *Tx) error {
 		list = nil
 		rows, err := tx.query(ctx, `SELECT `+deliveryColumns+` FROM deliveries
-			WHERE state = ? AND channel = ? AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until < ?)
+			WHERE state = 'pending' AND channel = ? AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until < ?)
 			ORDER BY next_attempt_at, id LIMIT ?`+lock,
-			art28.DeliveryPending, channel, tx.Now, tx.Now, limit)
+			channel, tx.Now, tx.Now, limit)
 		if err != nil {
 			return err
 		}

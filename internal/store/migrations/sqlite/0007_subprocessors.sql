@@ -119,7 +119,10 @@ CREATE TABLE deliveries (
     created_at TIMESTAMP NOT NULL,
     UNIQUE (event, notice_id, channel, recipient)
 );
-CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at, id);
+-- Only pending deliveries are looked up by when they are due; indexing
+-- those alone means marking one sent removes an entry rather than moving
+-- it, one page fewer in the commit the outbox makes per message.
+CREATE INDEX deliveries_due ON deliveries (channel, next_attempt_at, id) WHERE state = 'pending';
 CREATE INDEX deliveries_customer ON deliveries (customer_id, id);
 
 -- A customer's webhook endpoints: every notice to the customer is also
