@@ -68,7 +68,9 @@ func (s *Server) loadPublic(ctx context.Context) (*publicState, error) {
 	for _, svc := range services {
 		st.services[svc.ID] = svc.Name
 	}
-	if st.Changes, err = readAll(func(p art28.Page) ([]*art28.Change, int, error) { return s.svc.Changes.Changes(ctx, art28.ChangeFilter{Page: p}) }); err != nil {
+	if st.Changes, err = readAll(func(p art28.Page) ([]*art28.Change, int, error) {
+		return s.svc.Changes.Changes(ctx, art28.ChangeFilter{Page: p})
+	}); err != nil {
 		return nil, err
 	}
 	for _, c := range st.Changes {

@@ -42,7 +42,8 @@ type DB struct {
 	// under each *sql.Stmt).
 	writeStmts, readStmts stmtCache
 
-	creds credCache // resolved sessions and API keys; see credTTL
+	creds readCache // resolved sessions and API keys; see readTTL
+	facts readCache // the facts of transfer checks
 	terms termsCache
 }
 
@@ -267,6 +268,7 @@ func (db *DB) runTx(ctx context.Context, write bool, fn func(*Tx) error) error {
 	}
 	if write {
 		db.creds.clear()
+		db.facts.clear()
 	}
 	return nil
 }

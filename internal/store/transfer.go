@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 
@@ -17,10 +18,13 @@ func NewTransfers(db *DB) *Transfers { return &Transfers{db: db} }
 
 var _ art28.TransferService = (*Transfers)(nil)
 
-// CheckTransfer gathers the facts of one transfer in a handful of point
-// reads, without a transaction, and lets the domain decide. The processor's
-// systems call it before data moves, so it is built to be cheap: parsed
-// terms come from the cache.
+// CheckTransfer gathers the facts of one transfer in two point reads,
+// without a transaction, and lets the domain decide at the time asked.
+// The processor's systems call it before every move of data, again and
+// again for the same pairs, so the facts are cached for readTTL (cleared by
+// any write through this process) and parsed terms for good. The decision
+// itself is made on every call: a window that closes needs no write to
+// take effect.
 func (s *Transfers) CheckTransfer(ctx context.Context, agreementID, subprocessorID int64, at time.Time) (d *art28.TransferDecision, err error) {
 	defer art28.Wrap(&err, "store.CheckTransfer")
 	a, err := authorize(ctx, art28.PermRead)
@@ -30,6 +34,18 @@ func (s *Transfers) CheckTransfer(ctx context.Context, agreementID, subprocessor
 	if at.IsZero() {
 		at = s.db.Now()
 	}
+	key := fmt.Sprintf("%d:%d", agreementID, subprocessorID)
+	now := time.Now()
+	if v, ok := s.db.facts.get(key, now); ok {
+		f := v.(art28.TransferFacts)
+		if !visible(a, f.Agreement.CustomerID) {
+			return nil, errNotFound("Agreement", agreementID)
+		}
+		f.At = at
+		decision := art28.DecideTransfer(f)
+		return &decision, nil
+	}
+	gen := s.db.facts.generation()
 	err = s.db.viewOne(ctx, func(ctx context.Context, tx *Tx) error {
 		f := art28.TransferFacts{At: at}
 		// The agreement and the sub-processor in one read: only what the
@@ -81,6 +97,7 @@ func (s *Transfers) CheckTransfer(ctx context.Context, agreementID, subprocessor
 			}
 			f.Notice, f.Change = n, ch
 		}
+		s.db.facts.put(key, f, now, gen)
 		decision := art28.DecideTransfer(f)
 		d = &decision
 		return nil
