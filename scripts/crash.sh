@@ -13,7 +13,15 @@
 # (2525), TIMEOUT (900 s for each run's deliveries), KEEP (1 keeps the
 # temporary folder).
 #
-# Exits 1 if, in any run, a recipient got no message or more than one.
+# Exits 1 if, in any run, a recipient got no message, or two different
+# messages (two Message-IDs) for the one notice, or if more copies of one
+# message were resent than were in flight at the kill. A message the SMTP
+# server accepted in the instant before the server could record it sent
+# is sent again after the restart with the same Message-ID: no SMTP client
+# can know whether a reply it never read was sent, so at-least-once with a
+# stable Message-ID is the best a sender can promise; receivers that keep
+# one copy per Message-ID (most mail stores) see exactly one. The script
+# prints those resent copies, and the runs are in docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
@@ -148,9 +156,13 @@ for run in $(seq 1 "$RUNS"); do
 		printf "  before the kill: %d messages in %.1f s: %.0f messages/s (server start included)\n", ak, k, ak / k
 		if (dr > 0) printf "  after the restart: all but the %d leased in %.1f s: %.0f messages/s (server start included)\n", lease, dr, (n - ak - lease) / dr
 	}'
-	if [ "$missing" -gt 0 ] || [ "$dups" -gt 0 ]; then
-		echo "run $run: FAILED (missing $missing, duplicates $dups; $inflight were in flight at the kill)"
+	ids=$(json distinct_message_ids "$dir/sink.json")
+	resent=$((messages - ids))
+	if [ "$missing" -gt 0 ] || [ "$ids" -ne "$distinct" ] || [ "$resent" -gt "$inflight" ]; then
+		echo "run $run: FAILED (missing $missing; $ids Message-IDs for $distinct recipients; $resent copies resent, $inflight were in flight at the kill)"
 		failed=1
+	elif [ "$resent" -gt 0 ]; then
+		echo "run $run: every recipient got the notice, one Message-ID each; $resent in flight at the kill were resent with the same Message-ID"
 	else
 		echo "run $run: every recipient got the notice exactly once"
 	fi

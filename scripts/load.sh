@@ -2,7 +2,7 @@
 # Load test of a real art28 server on loopback, against baselines served by
 # the load tool in the same run. See docs/performance.md.
 #
-#   scripts/load.sh            agreement JSON vs trivial JSON, customers page vs bare template
+#   scripts/load.sh            agreement JSON and the transfer check vs trivial JSON, customers page vs bare template
 #   scripts/load.sh startup    startup time and idle RSS with 100,000 customers
 #
 # Environment: DURATION (10s per phase), CONCURRENCY (8), ROUNDS (3),
@@ -79,6 +79,21 @@ echo
 echo "== GET /customers (session, 50 rows) vs bare html/template of the same 50 rows"
 bin/art28-load -url "$base/customers" -header "Cookie: art28_session=$session" \
 	-baseline page -duration "$DURATION" -concurrency "$CONCURRENCY" -rounds "$ROUNDS"
+
+# The demo's announced change, and an agreement it was announced to: the
+# transfer check reads the agreement, its terms, the sub-processor and the
+# notice, as the processor's systems would before moving data.
+change=$(curl -fsS -H "Authorization: Bearer $key" "$base/api/v1/changes?state=announced&limit=1")
+sp=$(printf '%s' "$change" | sed -n 's/.*"subprocessor_id":\([0-9]*\).*/\1/p')
+cid=$(printf '%s' "$change" | sed -n 's/.*"items":\[{"id":\([0-9]*\).*/\1/p')
+noticed=$(curl -fsS -H "Authorization: Bearer $key" "$base/api/v1/notices?change_id=$cid&limit=1" |
+	sed -n 's/.*"agreement_id":\([0-9]*\).*/\1/p')
+[ -n "$sp" ] && [ -n "$noticed" ] || { echo "no announced change in the demo data"; exit 1; }
+
+echo
+echo "== GET /api/v1/transfer-check?agreement=$noticed&subprocessor=$sp (API key) vs trivial JSON; $CONCURRENCY clients, $ROUNDS x $DURATION each"
+bin/art28-load -url "$base/api/v1/transfer-check?agreement=$noticed&subprocessor=$sp" -header "Authorization: Bearer $key" \
+	-header 'Accept: application/json' -baseline json -duration "$DURATION" -concurrency "$CONCURRENCY" -rounds "$ROUNDS"
 
 echo
 echo "server idle VmRSS after the load: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"

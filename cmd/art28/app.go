@@ -164,6 +164,16 @@ func (m *Main) startOutbox() error {
 	} else {
 		m.log.Warn("no SMTP server configured (--smtp-addr): email notices wait in the outbox")
 	}
+	if m.DB.Dialect() == store.SQLite {
+		n, err := m.DB.ReleaseLeases(context.Background())
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			m.log.Warn("took up deliveries a stopped process had claimed; a message in flight then may be sent again",
+				"deliveries", n)
+		}
+	}
 	m.Outbox = outbox.New(m.DB, oc)
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stopOutbox, m.outboxDone = cancel, make(chan struct{})

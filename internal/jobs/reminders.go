@@ -20,11 +20,13 @@ func RemindDuties(ctx context.Context, duties *store.Duties, r art28.Reminders) 
 		if err != nil {
 			return err
 		}
-		for _, x := range list {
+		batch := make([]store.Reminded, len(list))
+		for i, x := range list {
 			fire, label, next := r.NextReminder(x.Duty, x.Last, now)
-			if err := duties.MarkReminded(ctx, x.Duty.ID, fire, label, next); err != nil {
-				return err
-			}
+			batch[i] = store.Reminded{ID: x.Duty.ID, Fire: fire, Label: label, Next: next}
+		}
+		if err := duties.MarkReminded(ctx, batch); err != nil {
+			return err
 		}
 		if len(list) < remindBatch {
 			return nil

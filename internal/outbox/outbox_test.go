@@ -278,3 +278,23 @@ func TestOutboxSubscriberMessages(t *testing.T) {
 		}
 	})
 }
+
+// On SQLite, which one process owns, a restart takes up at once what the
+// crashed process had claimed, rather than waiting out the lease.
+func TestReleaseLeasesAfterACrash(t *testing.T) {
+	db := testrig.OpenDB(t, store.SQLite)
+	announced(t, db, "")
+	claimed, err := db.ClaimDeliveries(context.Background(), art28.ChannelEmail, 10, time.Hour)
+	if err != nil || len(claimed) != 2 {
+		t.Fatalf("claim: %v %d", err, len(claimed))
+	}
+	if again, _ := db.ClaimDeliveries(context.Background(), art28.ChannelEmail, 10, time.Hour); len(again) != 0 {
+		t.Fatalf("leased deliveries claimed twice: %d", len(again))
+	}
+	if n, err := db.ReleaseLeases(context.Background()); err != nil || n != 2 {
+		t.Fatalf("release: %v %d", err, n)
+	}
+	if again, _ := db.ClaimDeliveries(context.Background(), art28.ChannelEmail, 10, time.Hour); len(again) != 2 {
+		t.Fatalf("after the release, %d claimed, want 2", len(again))
+	}
+}

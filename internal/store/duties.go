@@ -247,33 +247,52 @@ func (s *Duties) DutiesToRemind(ctx context.Context, limit int) (list []DutyToRe
 	return list, now, err
 }
 
-// MarkReminded records a reminder (when fire is set) in the activity
-// record, as the system, and plans the next one (none when next is zero).
-// A duty closed meanwhile is left alone.
-func (s *Duties) MarkReminded(ctx context.Context, id int64, fire *time.Time, label string, next time.Time) (err error) {
+// Reminded is what the sweeper decided for one duty: the reminder it
+// records (Fire set) and when to look again (Next; zero for never).
+type Reminded struct {
+	ID    int64
+	Fire  *time.Time
+	Label string
+	Next  time.Time
+}
+
+// MarkReminded records a batch of the sweeper's decisions in one
+// transaction: each reminder in the activity record, and each duty's next
+// visit. A fan-out opens 100,000 duties at once; a commit per duty would
+// hold the single writer from the outbox for as long.
+func (s *Duties) MarkReminded(ctx context.Context, batch []Reminded) (err error) {
 	defer art28.Wrap(&err, "store.MarkReminded")
 	return s.db.update(ctx, func(tx *Tx) error {
-		d, err := findDuty(ctx, tx, art28.SystemActor, id)
-		if err != nil || d.State != art28.DutyOpen {
-			return err
+		for _, r := range batch {
+			if err := markReminded(ctx, tx, r); err != nil {
+				return err
+			}
 		}
-		var nextAt any
-		if !next.IsZero() {
-			nextAt = next.UTC()
-		}
-		if fire == nil {
-			_, err := tx.exec(ctx, `UPDATE duties SET next_reminder_at = ? WHERE id = ?`, nextAt, id)
-			return err
-		}
-		if _, err := tx.exec(ctx, `UPDATE duties SET last_reminder_at = ?, next_reminder_at = ? WHERE id = ?`,
-			fire.UTC(), nextAt, id); err != nil {
-			return err
-		}
-		action := "duty.reminder"
-		if !fire.Before(d.DueAt) && label != "the deadline has come" {
-			action = "duty.escalation"
-		}
-		return tx.record(ctx, art28.SystemActor, action, "duty", id, d.CustomerID,
-			fmt.Sprintf("%s: %s (due %s)", d.Title, label, d.DueAt.UTC().Format("2006-01-02 15:04Z")))
+		return nil
 	})
+}
+
+func markReminded(ctx context.Context, tx *Tx, r Reminded) error {
+	d, err := findDuty(ctx, tx, art28.SystemActor, r.ID)
+	if err != nil || d.State != art28.DutyOpen {
+		return err
+	}
+	var nextAt any
+	if !r.Next.IsZero() {
+		nextAt = r.Next.UTC()
+	}
+	if r.Fire == nil {
+		_, err := tx.exec(ctx, `UPDATE duties SET next_reminder_at = ? WHERE id = ?`, nextAt, r.ID)
+		return err
+	}
+	if _, err := tx.exec(ctx, `UPDATE duties SET last_reminder_at = ?, next_reminder_at = ? WHERE id = ?`,
+		r.Fire.UTC(), nextAt, r.ID); err != nil {
+		return err
+	}
+	action := "duty.reminder"
+	if !r.Fire.Before(d.DueAt) && r.Label != "the deadline has come" {
+		action = "duty.escalation"
+	}
+	return tx.record(ctx, art28.SystemActor, action, "duty", r.ID, d.CustomerID,
+		fmt.Sprintf("%s: %s (due %s)", d.Title, r.Label, d.DueAt.UTC().Format("2006-01-02 15:04Z")))
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/art28/art28"
@@ -187,4 +188,26 @@ func (db *DB) ChangeMailing(ctx context.Context, changeID int64) (m *ChangeMaili
 		return nil
 	})
 	return m, err
+}
+
+// ReleaseLeases frees every delivery leased by a worker, for a process
+// that knows no other worker can be running: on SQLite one process owns
+// the database, so at start the leases left are a crashed process's, and
+// waiting out their two minutes would only delay the notices. Not for
+// PostgreSQL, where another replica may hold them.
+func (db *DB) ReleaseLeases(ctx context.Context) (n int, err error) {
+	defer art28.Wrap(&err, "store.ReleaseLeases")
+	if db.dialect != SQLite {
+		return 0, errors.New("leases are released only on SQLite, which one process owns")
+	}
+	err = db.update(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE deliveries SET locked_until = NULL WHERE state = 'pending' AND locked_until IS NOT NULL`)
+		if err != nil {
+			return err
+		}
+		c, _ := res.RowsAffected()
+		n = int(c)
+		return nil
+	})
+	return n, err
 }
