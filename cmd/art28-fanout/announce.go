@@ -164,7 +164,7 @@ func announceOnce(path, cpuprofile string) (*announceResult, error) {
 	r := &announceResult{agreements: out.Notices + len(out.Skipped), notices: after[0] - before[0],
 		duties: after[1] - before[1], deliveries: after[2] - before[2], events: after[3] - before[3], elapsed: elapsed}
 	if r.notices != out.Notices || r.duties != out.Duties {
-		return nil, fmt.Errorf("Announce reported %d notices and %d duties; the tables gained %d and %d",
+		return nil, fmt.Errorf("announce reported %d notices and %d duties; the tables gained %d and %d",
 			out.Notices, out.Duties, r.notices, r.duties)
 	}
 	first, last, err := windowEnds(ctx, path, change.ID)

@@ -20,11 +20,6 @@ func fixed(name string, month time.Month, day int) *cal.Holiday {
 	return &cal.Holiday{Name: name, Type: cal.ObservancePublic, Month: month, Day: day, Func: cal.CalcDayOfMonth}
 }
 
-// easter is a holiday offset days from (Western) Easter Sunday.
-func easter(name string, offset int) *cal.Holiday {
-	return &cal.Holiday{Name: name, Type: cal.ObservancePublic, Offset: offset, Func: cal.CalcEasterOffset}
-}
-
 // orthodox is a holiday offset days from Orthodox Easter Sunday.
 func orthodox(name string, offset int) *cal.Holiday {
 	return &cal.Holiday{Name: name, Type: cal.ObservancePublic, Offset: offset, Julian: true, Func: cal.CalcEasterOffset}

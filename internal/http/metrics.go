@@ -39,8 +39,6 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
 }
 
-type routeKey struct{}
-
 // measure records each request's route, status and latency. The route is
 // the matched pattern, never the raw path, so that IDs do not explode the
 // label space.

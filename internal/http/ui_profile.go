@@ -17,10 +17,6 @@ type profileForm struct {
 	Error *formError
 }
 
-// profileFields are the fields of the profile form, for the error summary.
-var profileFields = []string{"legal_name", "address", "country", "dpo_name", "dpo_email", "dpo_phone",
-	"representative_name", "representative_address", "supervisory_authority"}
-
 // uiProfile shows the processor profile, with the form to change it for the
 // roles that may.
 func (s *Server) uiProfile(w http.ResponseWriter, r *http.Request) error {

@@ -9,7 +9,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -398,14 +397,3 @@ func errNotFound(kind string, id any) error {
 	return art28.Errorf(art28.ENOTFOUND, "%s %v not found.", kind, id)
 }
 
-// wrap adds op to a non-application error.
-func wrap(err error, op string) error {
-	if err == nil {
-		return nil
-	}
-	var e *art28.Error
-	if errors.As(err, &e) {
-		return err
-	}
-	return fmt.Errorf("store: %s: %w", op, err)
-}
