@@ -43,6 +43,7 @@ type Delivery struct {
 // DeliveryFilter selects deliveries, newest first.
 type DeliveryFilter struct {
 	Event      string
+	Channel    string // email or webhook; empty for both
 	NoticeID   *int64
 	CustomerID *int64
 	State      *DeliveryState

@@ -413,7 +413,10 @@ func (s *Server) apiListDeliveries(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	q := r.URL.Query()
-	f := art28.DeliveryFilter{Event: q.Get("event"), Page: p}
+	f := art28.DeliveryFilter{Event: q.Get("event"), Channel: q.Get("channel"), Page: p}
+	if f.Channel != "" && f.Channel != art28.ChannelEmail && f.Channel != art28.ChannelWebhook {
+		return art28.FieldError("channel", "must be email or webhook")
+	}
 	if f.NoticeID, err = queryID(r, "notice_id"); err != nil {
 		return err
 	}

@@ -104,6 +104,8 @@ type customerPage struct {
 	Users         []*art28.User
 	UsersVisible  bool // false when the actor's role may not list users
 	UserForm      userForm
+	Webhooks      []*art28.WebhookEndpoint
+	WebhookForm   webhookForm
 	Activity      []*art28.Activity
 	ActivityPager pager
 }
@@ -137,6 +139,9 @@ func (s *Server) loadCustomerPage(r *http.Request, id int64) (*customerPage, err
 		d.UsersVisible = true
 	case art28.EFORBIDDEN:
 	default:
+		return nil, err
+	}
+	if d.Webhooks, err = s.svc.Webhooks.Webhooks(ctx, id); err != nil {
 		return nil, err
 	}
 	n, p := pageParam(r, "activity", activityPerPage)

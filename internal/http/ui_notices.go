@@ -42,6 +42,13 @@ type noticePage struct {
 	Subprocessor *art28.Subprocessor
 	Deliveries   []*art28.Delivery
 	Pager        pager
+	// A decision the customer sent by letter or email, recorded by staff
+	// who write: an objection while its window is open, a consent while
+	// one is asked for.
+	CanObject  bool
+	CanConsent bool
+	Object     objectForm
+	Consent    *formError
 }
 
 const deliveriesPerPage = 50
@@ -69,6 +76,8 @@ func (s *Server) loadNoticePage(r *http.Request, id int64) (*noticePage, error) 
 		return nil, err
 	}
 	d.Deliveries, d.Pager = list, newPager(r, "page", page, deliveriesPerPage, total)
+	d.CanObject = n.State == art28.NoticeOpen && n.ObjectionAllowed && n.WindowOpen(s.cfg.Now())
+	d.CanConsent = n.ConsentRequired && n.State == art28.NoticeOpen
 	return d, nil
 }
 
@@ -139,6 +148,68 @@ func (s *Server) uiResolve(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, fmt.Sprintf("/notices/%d", id), msg)
 	}
 	return redirect(w, r, fmt.Sprintf("/changes/%d#notice-%d", n.ChangeID, id), msg)
+}
+
+// rerenderNotice shows a notice's page again with one form's values and
+// error, set by fill.
+func (s *Server) rerenderNotice(w http.ResponseWriter, r *http.Request, id int64, status int, fill func(*noticePage)) error {
+	d, err := s.loadNoticePage(r, id)
+	if err != nil {
+		return err
+	}
+	fill(d)
+	return s.render(w, r, status, "notice", fmt.Sprintf("Notice #%d", id), d)
+}
+
+// uiStaffObject records an objection the customer sent by letter or
+// email. The store records the staff member as the one who recorded it.
+func (s *Server) uiStaffObject(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireStaff(r)
+	if err != nil {
+		return err
+	}
+	if !can(a, "write") {
+		return art28.Errorf(art28.EFORBIDDEN, "Your role (%s) does not allow this.", a.Role)
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	form := objectForm{Reason: r.PostFormValue("reason")}
+	_, err = s.svc.Changes.Object(r.Context(), id, form.Reason)
+	if status, ok := correctable(err); ok {
+		form.Error = toFormError(err)
+		return s.rerenderNotice(w, r, id, status, func(d *noticePage) { d.Object = form })
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, fmt.Sprintf("/notices/%d", id),
+		"The customer's objection is recorded; until it is resolved the change does not apply to its data.")
+}
+
+// uiStaffConsent records a prior consent (G10.3) the customer sent by
+// letter or email.
+func (s *Server) uiStaffConsent(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireStaff(r)
+	if err != nil {
+		return err
+	}
+	if !can(a, "write") {
+		return art28.Errorf(art28.EFORBIDDEN, "Your role (%s) does not allow this.", a.Role)
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	_, err = s.svc.Changes.Consent(r.Context(), id)
+	if status, ok := correctable(err); ok {
+		return s.rerenderNotice(w, r, id, status, func(d *noticePage) { d.Consent = toFormError(err) })
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, fmt.Sprintf("/notices/%d", id), "The customer's consent is recorded; the notice is approved.")
 }
 
 const portalNoticesPerPage = 20

@@ -38,6 +38,18 @@ func (s *Server) subprocessorUIRoutes() []Route {
 		{Pattern: "GET /portal/notices", Handle: s.uiPortalNotices},
 		{Pattern: "POST /portal/notices/{id}/object", Handle: s.uiPortalObject},
 		{Pattern: "POST /portal/notices/{id}/consent", Handle: s.uiPortalConsent},
+
+		// How notices reach customers: their webhook endpoints, the
+		// delivery record, and decisions they sent by letter or email.
+		{Pattern: "GET /portal/webhooks", Handle: s.uiPortalWebhooks},
+		{Pattern: "POST /portal/webhooks", Handle: s.uiPortalCreateWebhook},
+		{Pattern: "POST /portal/webhooks/{id}/disable", Handle: s.uiPortalDisableWebhook},
+		{Pattern: "POST /customers/{id}/webhooks", Handle: s.uiCreateCustomerWebhook},
+		{Pattern: "POST /customers/{id}/webhooks/{webhook}/disable", Handle: s.uiDisableCustomerWebhook},
+		{Pattern: "GET /deliveries", Handle: s.uiDeliveries},
+		{Pattern: "POST /deliveries/retry", Handle: s.uiRetryDeliveries},
+		{Pattern: "POST /notices/{id}/object", Handle: s.uiStaffObject},
+		{Pattern: "POST /notices/{id}/consent", Handle: s.uiStaffConsent},
 	}
 }
 

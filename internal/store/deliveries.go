@@ -173,6 +173,9 @@ func (s *Deliveries) Deliveries(ctx context.Context, f art28.DeliveryFilter) (li
 	if f.Event != "" {
 		w.and(`event = ?`, f.Event)
 	}
+	if f.Channel != "" {
+		w.and(`channel = ?`, f.Channel)
+	}
 	if f.NoticeID != nil {
 		w.and(`notice_id = ?`, *f.NoticeID)
 	}
