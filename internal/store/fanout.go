@@ -180,4 +180,3 @@ func (f *fanout) notice(it fanoutItem) *art28.Notice {
 	}
 	return n
 }
-

@@ -396,4 +396,3 @@ func like(s string) string {
 func errNotFound(kind string, id any) error {
 	return art28.Errorf(art28.ENOTFOUND, "%s %v not found.", kind, id)
 }
-
