@@ -133,16 +133,16 @@ func DecideTransfer(f TransferFacts) TransferDecision {
 	switch {
 	case effective:
 		d.Allowed, d.Reason, d.Since = true, TransferAuthorised, since
-		d.Message = fmt.Sprintf("authorised since %s", since.In(zoneOf(n)).Format(time.RFC3339))
+		d.Message = fmt.Sprintf("authorised since %s", since.In(n.Zone()).Format(time.RFC3339))
 	case n.State == NoticeObjected:
-		d.Reason, d.Message = TransferObjected, fmt.Sprintf("the customer objected on %s: %s", n.ObjectedAt.In(zoneOf(n)).Format(time.DateOnly), n.Reason)
+		d.Reason, d.Message = TransferObjected, fmt.Sprintf("the customer objected on %s: %s", n.ObjectedAt.In(n.Zone()).Format(time.DateOnly), n.Reason)
 	case n.State == NoticeKeptOff:
 		d.Reason, d.Message = TransferObjected, "the customer objected; its data is kept off "+sp.Name
 	case n.State == NoticeTerminate:
 		d.Reason, d.Message = TransferObjected, "the customer objected and terminates the agreement"
 	case n.WindowOpen(f.At):
 		d.Reason, d.Until = TransferWindowOpen, n.WindowEnd
-		d.Message = fmt.Sprintf("the objection window is open until %s", n.WindowEnd.In(zoneOf(n)).Format(time.RFC3339))
+		d.Message = fmt.Sprintf("the objection window is open until %s", n.WindowEnd.In(n.Zone()).Format(time.RFC3339))
 	case f.At.Before(n.NoticeAt):
 		d.Reason, d.Message = TransferNotAnnounced, fmt.Sprintf("%s was not yet announced at that time", sp.Name)
 	case n.ConsentRequired:
@@ -172,7 +172,7 @@ func noticeEffect(n *Notice, ch *Change, t time.Time) (bool, *time.Time) {
 		return false, nil
 	}
 	if ch != nil && ch.EffectiveFrom != "" {
-		if day, err := time.ParseInLocation(time.DateOnly, ch.EffectiveFrom, zoneOf(n)); err == nil && day.After(since) {
+		if day, err := time.ParseInLocation(time.DateOnly, ch.EffectiveFrom, n.Zone()); err == nil && day.After(since) {
 			since = day
 		}
 	}
@@ -182,11 +182,10 @@ func noticeEffect(n *Notice, ch *Change, t time.Time) (bool, *time.Time) {
 	return true, &since
 }
 
-func zoneOf(n *Notice) *time.Location {
-	if n != nil {
-		if loc, err := LoadZone(n.TimeZone); err == nil {
-			return loc
-		}
+// Zone is the notice's agreement's time zone, UTC if it cannot be loaded.
+func (n *Notice) Zone() *time.Location {
+	if loc, err := LoadZone(n.TimeZone); err == nil {
+		return loc
 	}
 	return time.UTC
 }

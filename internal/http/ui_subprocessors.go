@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/art28/art28"
@@ -547,20 +546,11 @@ func (s *Server) uiAddReview(w http.ResponseWriter, r *http.Request) error {
 		"The review of "+rv.ReviewedOn+" is recorded; the next is due within 12 months.")
 }
 
-// zoneCache caches the time zoneCache pages show times in.
-var zoneCache sync.Map // string -> *time.Location
-
 // inZone shows t in an IANA zone with the zone's abbreviation, such as
-// "2027-03-20 00:00 CET"; in UTC when the zone is unknown.
+// "2027-03-20 00:00 CET"; in UTC when the zone is empty or unknown.
 func inZone(t time.Time, zone string) string {
-	loc := time.UTC
-	if v, ok := zoneCache.Load(zone); ok {
-		loc = v.(*time.Location)
-	} else if l, err := time.LoadLocation(zone); err == nil && zone != "" {
-		zoneCache.Store(zone, l)
-		loc = l
-	}
-	if loc == time.UTC {
+	loc, err := art28.LoadZone(zone)
+	if zone == "" || err != nil || loc == time.UTC {
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	}
 	return t.In(loc).Format("2006-01-02 15:04 MST")

@@ -125,11 +125,7 @@ func (c *composer) changeData(ctx context.Context, noticeID int64) (*mail.Subpro
 		data.Safeguard = safeguard.Label()
 	}
 	if n.WindowEnd != nil && n.ObjectionAllowed {
-		loc, err := art28.LoadZone(n.TimeZone)
-		if err != nil {
-			loc = time.UTC
-		}
-		data.WindowEnd = n.WindowEnd.In(loc).Format("2006-01-02 15:04 MST")
+		data.WindowEnd = n.WindowEnd.In(n.Zone()).Format("2006-01-02 15:04 MST")
 	}
 	return data, nil
 }

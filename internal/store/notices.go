@@ -119,7 +119,7 @@ func (s *Changes) Object(ctx context.Context, id int64, reason string) (n *art28
 		case n.State == art28.NoticeObjected:
 			return conflict("state", "The customer has already objected.")
 		case !n.WindowOpen(tx.Now):
-			return conflict("state", "The objection window closed on %s.", n.WindowEnd.In(zoneOf(n)).Format(time.RFC3339))
+			return conflict("state", "The objection window closed on %s.", n.WindowEnd.In(n.Zone()).Format(time.RFC3339))
 		}
 		now := tx.Now
 		n.State, n.ObjectedAt, n.ObjectedBy, n.Reason = art28.NoticeObjected, &now, a.Name, reason
@@ -355,11 +355,4 @@ func authorizeDecision(ctx context.Context) (art28.Actor, error) {
 
 func conflict(field, format string, args ...any) error {
 	return &art28.Error{Code: art28.ECONFLICT, Field: field, Message: fmt.Sprintf(format, args...)}
-}
-
-func zoneOf(n *art28.Notice) *time.Location {
-	if loc, err := art28.LoadZone(n.TimeZone); err == nil {
-		return loc
-	}
-	return time.UTC
 }
