@@ -54,4 +54,8 @@ type DeliveryFilter struct {
 // to a customer, its own.
 type DeliveryService interface {
 	Deliveries(ctx context.Context, f DeliveryFilter) ([]*Delivery, int, error)
+	// RetryNow makes every pending delivery due at once, for processor
+	// staff who fixed what made them fail (a mail server down, an
+	// endpoint moved), and returns how many.
+	RetryNow(ctx context.Context) (int, error)
 }

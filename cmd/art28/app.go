@@ -111,7 +111,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Webhooks: all.Webhooks, Subscriptions: all.Subscriptions,
 	}, web.Config{
 		Logger: m.log, Ready: m.ready, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL,
-		FirstRunToken: m.FirstRunToken, Metrics: metrics, BaseURL: cfg.BaseURL, RetryDeliveries: m.DB.RetryNow,
+		FirstRunToken: m.FirstRunToken, Metrics: metrics, BaseURL: cfg.BaseURL,
 	})
 	m.HTTP = &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}

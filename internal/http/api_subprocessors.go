@@ -36,6 +36,7 @@ func (s *Server) subprocessorAPIRoutes() []Route {
 		{Pattern: "POST /api/v1/notices/{id}/resolve", Scoped: true, Handle: s.apiResolve},
 
 		{Pattern: "GET /api/v1/deliveries", Handle: s.apiListDeliveries},
+		{Pattern: "POST /api/v1/deliveries/retry", Handle: s.apiRetryDeliveries},
 		{Pattern: "GET /api/v1/customers/{id}/webhooks", Scoped: true, Handle: s.apiListWebhooks},
 		{Pattern: "POST /api/v1/customers/{id}/webhooks", Scoped: true, Handle: s.apiCreateWebhook},
 		{Pattern: "POST /api/v1/customers/{id}/webhooks/{webhook}/disable", Scoped: true, Handle: s.apiDisableWebhook},
@@ -432,6 +433,19 @@ func (s *Server) apiListDeliveries(w http.ResponseWriter, r *http.Request) error
 	}
 	list, total, err := s.svc.Deliveries.Deliveries(r.Context(), f)
 	return listed(w, p, list, total, err)
+}
+
+// retried says how many pending deliveries were made due.
+type retried struct {
+	MadeDue int `json:"made_due"`
+}
+
+func (s *Server) apiRetryDeliveries(w http.ResponseWriter, r *http.Request) error {
+	n, err := s.svc.Deliveries.RetryNow(r.Context())
+	if err != nil {
+		return err
+	}
+	return ok(w, retried{MadeDue: n})
 }
 
 func (s *Server) apiListWebhooks(w http.ResponseWriter, r *http.Request) error {

@@ -392,6 +392,7 @@ func TestOpenAPIConformance(t *testing.T) {
 				t.Errorf("deliveries: %+v", deliveries)
 			}
 			po.call("GET", "/api/v1/deliveries?state=pending&channel=email&limit=10", nil).want(t, 200)
+			po.call("POST", "/api/v1/deliveries/retry", nil).want(t, 200)
 			po.call("POST", path("/api/v1/customers/%d/webhooks/%d/disable", cust.ID, hook.ID), nil).want(t, 204)
 			move := decodeAs[struct {
 				Change struct{ ID int64 } `json:"change"`

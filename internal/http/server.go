@@ -54,11 +54,6 @@ type Config struct {
 	// Metrics receives HTTP measurements; nil disables them.
 	Metrics *Metrics
 	Now     func() time.Time
-
-	// RetryDeliveries makes every pending delivery due now and returns how
-	// many it made due; nil hides the "Retry now" button. The handler
-	// checks the actor first: the database behind it does not.
-	RetryDeliveries func(ctx context.Context) (int, error)
 }
 
 // Server is the HTTP surface of art28.

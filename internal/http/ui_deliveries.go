@@ -182,7 +182,7 @@ func (s *Server) uiDeliveries(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	d := &deliveriesPage{Channel: strings.ToLower(strings.TrimSpace(q.Get("channel"))),
-		CanRetry: a.Role.Can(art28.PermWrite) && s.cfg.RetryDeliveries != nil}
+		CanRetry: a.Role.Can(art28.PermWrite)}
 	var f art28.DeliveryFilter
 	if st := art28.DeliveryState(q.Get("state")); has(d.States(), st) {
 		d.State, f.State = string(st), &st
@@ -239,21 +239,13 @@ func (s *Server) uiDeliveries(w http.ResponseWriter, r *http.Request) error {
 // uiRetryDeliveries makes every pending delivery due now, for an operator
 // who has fixed what made them fail.
 func (s *Server) uiRetryDeliveries(w http.ResponseWriter, r *http.Request) error {
-	a, err := requireStaff(r)
+	if _, err := requireStaff(r); err != nil {
+		return err
+	}
+	n, err := s.svc.Deliveries.RetryNow(r.Context())
 	if err != nil {
 		return err
 	}
-	if !can(a, "write") {
-		return art28.Errorf(art28.EFORBIDDEN, "Your role (%s) does not allow this.", a.Role)
-	}
-	if s.cfg.RetryDeliveries == nil {
-		return art28.Errorf(art28.EUNAVAILABLE, "This server cannot retry deliveries.")
-	}
-	n, err := s.cfg.RetryDeliveries(r.Context())
-	if err != nil {
-		return err
-	}
-	s.log.Info("deliveries made due", "by", a.Name, "count", n)
 	back := "/deliveries"
 	q := url.Values{}
 	for _, k := range []string{"state", "channel", "customer_id"} {

@@ -179,7 +179,7 @@ func TestOutboxFailures(t *testing.T) {
 		}
 
 		sink.RefuseRecipients(&smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"})
-		if n, err := db.RetryNow(context.Background()); err != nil || n != 2 {
+		if n, err := store.NewDeliveries(db).RetryNow(testrig.As(art28.SystemActor)); err != nil || n != 2 {
 			t.Fatalf("retry now: %v %d", err, n)
 		}
 		if _, err := o.Drain(context.Background()); err != nil {

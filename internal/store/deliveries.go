@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"database/sql"
 	"slices"
 	"strconv"
@@ -190,4 +191,24 @@ func (s *Deliveries) Deliveries(ctx context.Context, f art28.DeliveryFilter) (li
 		return err
 	})
 	return list, total, err
+}
+
+// RetryNow makes every pending delivery due at once.
+func (s *Deliveries) RetryNow(ctx context.Context) (n int, err error) {
+	defer art28.Wrap(&err, "store.RetryNow")
+	a, err := authorizeProcessorWrite(ctx, "deliveries")
+	if err != nil {
+		return 0, err
+	}
+	err = s.db.update(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE deliveries SET next_attempt_at = ? WHERE state = 'pending' AND next_attempt_at > ?`,
+			tx.Now, tx.Now)
+		if err != nil {
+			return err
+		}
+		c, _ := res.RowsAffected()
+		n = int(c)
+		return tx.record(ctx, a, "deliveries.retry", "delivery", 0, 0, fmt.Sprintf("made %d pending deliveries due now", n))
+	})
+	return n, err
 }

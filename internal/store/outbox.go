@@ -143,22 +143,6 @@ func (db *DB) WebhookTarget(ctx context.Context, id int64) (url, secret string, 
 	return url, secret, enabled, err
 }
 
-// RetryNow makes every pending delivery due at once, for an operator who
-// has fixed what made them fail (a mail server down, an endpoint moved).
-func (db *DB) RetryNow(ctx context.Context) (n int, err error) {
-	defer art28.Wrap(&err, "store.RetryNow")
-	err = db.update(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `UPDATE deliveries SET next_attempt_at = ? WHERE state = ? AND next_attempt_at > ?`,
-			tx.Now, art28.DeliveryPending, tx.Now)
-		if err != nil {
-			return err
-		}
-		c, _ := res.RowsAffected()
-		n = int(c)
-		return nil
-	})
-	return n, err
-}
 
 // ChangeMailing is what a change says, for the public list's subscribers.
 type ChangeMailing struct {

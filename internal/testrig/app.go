@@ -46,11 +46,10 @@ func NewApp(t testing.TB, d store.Dialect) *App {
 		Subprocessors: all.Subprocessors, Changes: all.Changes, Transfers: all.Transfers, Deliveries: all.Deliveries,
 		Webhooks: all.Webhooks, Subscriptions: all.Subscriptions,
 	}, web.Config{
-		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Ready:           db.CheckSchema,
-		Metrics:         web.NewMetrics(),
-		Now:             clock.Now,
-		RetryDeliveries: db.RetryNow,
+		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Ready:   db.CheckSchema,
+		Metrics: web.NewMetrics(),
+		Now:     clock.Now,
 	})
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
