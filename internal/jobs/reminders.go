@@ -12,8 +12,9 @@ const remindBatch = 200
 
 // RemindDuties is the duty sweeper: it records the reminders and
 // escalations that are due for open duties (in the activity record, which
-// the dashboard shows; by e-mail once notices exist) and plans the next
-// ones. The database says what is due, so a restart loses nothing.
+// the dashboard shows, and by e-mail to the privacy officers, and the
+// owners on escalation, through the outbox) and plans the next ones. The
+// database says what is due, so a restart loses nothing.
 func RemindDuties(ctx context.Context, duties *store.Duties, r art28.Reminders) error {
 	for {
 		list, now, err := duties.DutiesToRemind(ctx, remindBatch)

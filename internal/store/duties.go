@@ -257,22 +257,24 @@ type Reminded struct {
 }
 
 // MarkReminded records a batch of the sweeper's decisions in one
-// transaction: each reminder in the activity record, and each duty's next
+// transaction: each reminder in the activity record and in duty_reminders,
+// its e-mails in the outbox (see reminders_mail.go), and each duty's next
 // visit. A fan-out opens 100,000 duties at once; a commit per duty would
 // hold the single writer from the outbox for as long.
 func (s *Duties) MarkReminded(ctx context.Context, batch []Reminded) (err error) {
 	defer art28.Wrap(&err, "store.MarkReminded")
 	return s.db.update(ctx, func(tx *Tx) error {
+		mail := newReminderMail(tx)
 		for _, r := range batch {
-			if err := markReminded(ctx, tx, r); err != nil {
+			if err := markReminded(ctx, tx, mail, r); err != nil {
 				return err
 			}
 		}
-		return nil
+		return mail.flush(ctx)
 	})
 }
 
-func markReminded(ctx context.Context, tx *Tx, r Reminded) error {
+func markReminded(ctx context.Context, tx *Tx, mail *reminderMail, r Reminded) error {
 	d, err := findDuty(ctx, tx, art28.SystemActor, r.ID)
 	if err != nil || d.State != art28.DutyOpen {
 		return err
@@ -289,9 +291,13 @@ func markReminded(ctx context.Context, tx *Tx, r Reminded) error {
 		r.Fire.UTC(), nextAt, r.ID); err != nil {
 		return err
 	}
+	escalation := !r.Fire.Before(d.DueAt) && r.Label != "the deadline has come"
 	action := "duty.reminder"
-	if !r.Fire.Before(d.DueAt) && r.Label != "the deadline has come" {
+	if escalation {
 		action = "duty.escalation"
+	}
+	if fresh, err := mail.queue(ctx, d, r, escalation); err != nil || !fresh {
+		return err // !fresh: another sweeper recorded this reminder
 	}
 	return tx.record(ctx, art28.SystemActor, action, "duty", r.ID, d.CustomerID,
 		fmt.Sprintf("%s: %s (due %s)", d.Title, r.Label, d.DueAt.UTC().Format("2006-01-02 15:04Z")))

@@ -143,7 +143,6 @@ func (db *DB) WebhookTarget(ctx context.Context, id int64) (url, secret string, 
 	return url, secret, enabled, err
 }
 
-
 // ChangeMailing is what a change says, for the public list's subscribers.
 type ChangeMailing struct {
 	Change       *art28.Change
