@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
@@ -422,6 +423,42 @@ func TestOpenAPIConformance(t *testing.T) {
 			}
 			po.call("POST", path("/api/v1/notices/%d/consent", consent.Items[0].ID), nil).want(t, 200)
 
+			// Incidents: the register, a breach assessed on the
+			// agreement's clock (its terms now carry breach_notification),
+			// a notice that says what will follow, its acknowledgement,
+			// and the close.
+			po.call("PUT", path("/api/v1/agreements/%d/terms", ag.ID), map[string]any{"version_id": v1.ID,
+				"overrides": "clauses:\n  breach_notification:\n    period: 72 hours\n    implements: [C8]\n"}).want(t, 200)
+			incIn := map[string]any{"title": "Backup bucket readable", "description": "Public reads were allowed.", "reporter": "On call",
+				"detected_at": "2027-03-01T07:00:00Z", "aware_at": "2027-03-01T08:00:00Z", "service_ids": []int64{svc.ID},
+				"affected": []map[string]any{{"customer_id": cust.ID, "subjects": 120}}}
+			po.call("POST", "/api/v1/incidents", map[string]any{"title": "x", "description": "x", "reporter": "x",
+				"detected_at": "2027-03-01T07:00:00Z", "aware_at": "2099-01-01T00:00:00Z"}).wantError(t, 422, art28.EINVALID, "aware_at")
+			inc := decodeAs[struct {
+				ID int64 `json:"id"`
+			}](t, po.call("POST", "/api/v1/incidents", incIn).want(t, 201))
+			po.call("GET", "/api/v1/incidents?state=open&assessment=pending", nil).want(t, 200)
+			po.call("GET", path("/api/v1/incidents/%d", inc.ID), nil).want(t, 200)
+			incIn["measures"] = "The bucket is closed."
+			po.call("PUT", path("/api/v1/incidents/%d", inc.ID), incIn).want(t, 200)
+			po.call("POST", path("/api/v1/incidents/%d/assess", inc.ID), map[string]any{"assessment": "maybe", "reason": "?"}).
+				wantError(t, 422, art28.EINVALID, "assessment")
+			clocks := decodeAs[list[art28.BreachClock]](t, po.call("POST", path("/api/v1/incidents/%d/assess", inc.ID),
+				map[string]any{"assessment": "breach", "reason": "Contact data were exposed."}).want(t, 200))
+			if clocks.Total != 1 || !clocks.Items[0].DueAt.Equal(time.Date(2027, 3, 4, 8, 0, 0, 0, time.UTC)) {
+				t.Errorf("clocks: %+v", clocks)
+			}
+			po.call("GET", path("/api/v1/incidents/%d/clocks", inc.ID), nil).want(t, 200)
+			po.call("POST", path("/api/v1/incidents/%d/notices", inc.ID), map[string]any{"nature": "Exposure.", "dpo": "Dana"}).
+				wantError(t, 422, art28.EINVALID, "to_follow")
+			breachNotices := decodeAs[list[art28.BreachNotice]](t, po.call("POST", path("/api/v1/incidents/%d/notices", inc.ID),
+				map[string]any{"nature": "Exposure.", "dpo": "Dana", "consequences": "Phishing.", "measures": "Closed.",
+					"to_follow": []string{"records"}}).want(t, 201))
+			po.call("GET", path("/api/v1/incidents/%d/notices", inc.ID), nil).want(t, 200)
+			po.call("POST", path("/api/v1/breach-notices/%d/acknowledge", breachNotices.Items[0].ID), nil).want(t, 200)
+			po.call("POST", path("/api/v1/incidents/%d/close", inc.ID), nil).want(t, 200)
+			po.call("PUT", path("/api/v1/incidents/%d", inc.ID), incIn).wantError(t, 409, art28.ECONFLICT, "state")
+
 			// Users: processor staff need the owner; customer staff.
 			userIn := map[string]any{"email": "oscar@hosting.example", "name": "Oscar", "role": "operator", "password": "a long enough password"}
 			user := decodeAs[struct {
@@ -460,7 +497,7 @@ func TestOpenAPIConformance(t *testing.T) {
 
 			// Activity.
 			acts := decodeAs[list[map[string]any]](t, po.call("GET", path("/api/v1/activity?object_type=agreement&object_id=%d", ag.ID), nil).want(t, 200))
-			if acts.Total != 5 { // create, conclude, status, terms twice
+			if acts.Total != 6 { // create, conclude, status, terms three times
 				t.Errorf("agreement activity: %+v", acts)
 			}
 			po.call("GET", "/api/v1/activity?limit=2&offset=1", nil).want(t, 200)

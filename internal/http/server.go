@@ -33,6 +33,7 @@ type Services struct {
 	Deliveries    art28.DeliveryService
 	Subscriptions art28.SubscriptionService
 	Webhooks      art28.WebhookService
+	Incidents     art28.IncidentService
 }
 
 // Config is what the server needs besides the services.
@@ -92,7 +93,7 @@ func New(svc Services, cfg Config) *Server {
 	}
 	s := &Server{svc: svc, cfg: cfg, log: cfg.Logger, limiter: newLimiter(cfg.Now)}
 	mux := http.NewServeMux()
-	for _, table := range [][]Route{s.apiRoutes(), s.subprocessorAPIRoutes(), s.uiRoutes(), s.subprocessorUIRoutes(),
+	for _, table := range [][]Route{s.apiRoutes(), s.subprocessorAPIRoutes(), s.incidentAPIRoutes(), s.uiRoutes(), s.subprocessorUIRoutes(),
 		s.publicRoutes(), s.setupRoutes()} {
 		s.routes = append(s.routes, table...)
 	}

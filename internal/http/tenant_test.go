@@ -19,6 +19,7 @@ type tenant struct {
 	name                           string
 	customer, contact, agreement   int64
 	duty, notice, webhook          int64
+	incident, breachNotice         int64
 	user, key                      int64
 	adminEmail, adminPass, keyText string
 }
@@ -52,6 +53,7 @@ func newTenant(t *testing.T, app *testrig.App, name string, service int64) tenan
 	}
 	tn.duty = du.ID
 	tn.notice, tn.webhook = announceTo(t, app, tn, service)
+	tn.incident, tn.breachNotice = breachOf(t, app, tn)
 	u := &art28.User{Email: tn.adminEmail, Name: name + " Admin", Role: art28.RoleCustomerAdmin, CustomerID: c.ID}
 	if err := s.Users.CreateUser(ctx, u, tn.adminPass); err != nil {
 		t.Fatal(err)
@@ -74,7 +76,8 @@ func announceTo(t *testing.T, app *testrig.App, tn tenant, service int64) (notic
 		t.Fatal(err)
 	}
 	v, _, err := s.Terms.ImportTerms(ctx, "dpa", art28.TermsImport{Content: "terms: dpa-v1\ntimezone: Europe/Berlin\ncalendar: DE\n" +
-		"clauses:\n  subprocessor_notice:\n    period: 15 days\n    objection: allowed\n    silence: approves\n    implements: [S4]\n"})
+		"clauses:\n  subprocessor_notice:\n    period: 15 days\n    objection: allowed\n    silence: approves\n    implements: [S4]\n" +
+		"  breach_notification:\n    period: 72 hours\n    implements: [C8]\n"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,6 +104,29 @@ func announceTo(t *testing.T, app *testrig.App, tn tenant, service int64) (notic
 	return list[0].ID, e.ID
 }
 
+// breachOf records a breach that affects the tenant alone, and sends its
+// notice.
+func breachOf(t *testing.T, app *testrig.App, tn tenant) (incident, notice int64) {
+	t.Helper()
+	ctx := testrig.As(testrig.Owner)
+	s := app.Store
+	aware := app.DB.Now().Add(-time.Hour)
+	i := &art28.Incident{Title: "A breach", Description: "Records were exposed.", Reporter: "On call", DetectedAt: aware, AwareAt: aware,
+		Affected: []art28.Affected{{CustomerID: tn.customer}}}
+	if err := s.Incidents.RecordIncident(ctx, i); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Incidents.Assess(ctx, i.ID, art28.AssessBreach, "Personal data exposed."); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.Incidents.IssueNotices(ctx, i.ID, art28.BreachContent{Nature: "Exposure.", DPO: "dpo@hosting.example",
+		Consequences: "Little.", Measures: "Closed.", ToFollow: []art28.NoticePart{art28.PartSubjects, art28.PartRecords}})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("the tenant's breach notice: %v %d", err, len(list))
+	}
+	return i.ID, list[0].ID
+}
+
 // idFor returns the tenant's ID for a path parameter, chosen by the path
 // segment before it (customers/{id} is a customer, contacts/{contact} a
 // contact). ok is false for a kind of record this test does not know.
@@ -122,6 +148,10 @@ func (tn tenant) idFor(resource string) (int64, bool) {
 		return tn.notice, true
 	case "webhooks":
 		return tn.webhook, true
+	case "incidents":
+		return tn.incident, true
+	case "breach-notices":
+		return tn.breachNotice, true
 	}
 	return 0, false
 }
@@ -172,6 +202,10 @@ var scopedBodies = map[string]any{
 	"POST /api/v1/customers/{id}/webhooks":  map[string]any{"url": "https://evil.example/hook"},
 	"POST /api/v1/notices/{id}/object":      map[string]any{"reason": "Mallory objects"},
 	"POST /api/v1/notices/{id}/resolve":     map[string]any{"resolution": "keep_off"},
+	"POST /api/v1/incidents/{id}/assess":    map[string]any{"assessment": "not_breach", "reason": "Mallory says so"},
+	"POST /api/v1/incidents/{id}/notices":   map[string]any{"nature": "x", "dpo": "x", "consequences": "x", "measures": "x", "to_follow": []string{"subjects", "records"}},
+	"PUT /api/v1/incidents/{id}": map[string]any{"title": "Taken over", "description": "x", "reporter": "Mallory",
+		"detected_at": "2026-01-01T00:00:00Z", "aware_at": "2026-01-01T00:00:00Z"},
 }
 
 // TestEveryIDRouteIsScoped keeps a route that takes an ID from escaping
@@ -258,6 +292,7 @@ func TestTenantIsolation(t *testing.T) {
 					{"/api/v1/deliveries", 2}, // its DPO by email, and its endpoint
 					{path("/api/v1/notices?customer_id=%d", b.customer), 0},
 					{path("/api/v1/deliveries?customer_id=%d", b.customer), 0},
+					{"/api/v1/incidents", 1},
 					{"/api/v1/activity?limit=500", 3},
 					{"/api/v1/users", 0},
 					{path("/api/v1/customers/%d/users", a.customer), 1},

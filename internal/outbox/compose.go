@@ -67,6 +67,10 @@ func (c *composer) email(ctx context.Context, d *art28.Delivery) (*mail.Message,
 		return c.confirmation(ctx, d)
 	case mail.NoticeListChange:
 		return c.listChange(ctx, d)
+	case mail.NoticeDutyReminder:
+		return c.dutyReminder(ctx, d)
+	case mail.NoticeBreach:
+		return c.breachEmail(ctx, d)
 	case mail.NoticeSubprocessorChange:
 	default:
 		return nil, permanent(fmt.Errorf("no email is written for event %q", d.Event))
@@ -142,7 +146,7 @@ type changeEvent struct {
 }
 
 func (c *composer) webhook(ctx context.Context, d *art28.Delivery) (*webhook.Delivery, error) {
-	if d.Event != "subprocessor_change" {
+	if d.Event != mail.NoticeSubprocessorChange && d.Event != mail.NoticeBreach {
 		return nil, permanent(fmt.Errorf("no webhook is written for event %q", d.Event))
 	}
 	id, err := strconv.ParseInt(d.Recipient, 10, 64)
@@ -155,6 +159,9 @@ func (c *composer) webhook(ctx context.Context, d *art28.Delivery) (*webhook.Del
 	}
 	if !enabled {
 		return nil, permanent(fmt.Errorf("endpoint %d was disabled", id))
+	}
+	if d.Event == mail.NoticeBreach {
+		return c.breachWebhook(ctx, d, url, secret)
 	}
 	m, err := c.mailing(ctx, d.NoticeID)
 	if err != nil {

@@ -19,6 +19,7 @@ func All(db *DB) AllServices {
 		Deliveries:    NewDeliveries(db),
 		Subscriptions: NewSubscriptions(db),
 		Webhooks:      NewWebhooks(db),
+		Incidents:     NewIncidents(db),
 	}
 }
 
@@ -40,4 +41,5 @@ type AllServices struct {
 	Deliveries    *Deliveries
 	Subscriptions *Subscriptions
 	Webhooks      *Webhooks
+	Incidents     *Incidents
 }

@@ -1,0 +1,75 @@
+package outbox_test
+
+import (
+	"context"
+	netmail "net/mail"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/art28/art28"
+	"github.com/art28/art28/internal/outbox"
+	"github.com/art28/art28/internal/smtpsink"
+	"github.com/art28/art28/internal/store"
+	"github.com/art28/art28/internal/testrig"
+)
+
+// A breach notice reaches the customer's DPO with its own figures, what
+// will follow, and the clause it is given under.
+func TestOutboxDeliversBreachNotice(t *testing.T) {
+	testrig.EachDB(t, func(t *testing.T, db *store.DB) {
+		sink, err := smtpsink.Start("127.0.0.1:0", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sink.Close()
+		f := testrig.Seed(t, db)
+		all := store.All(db)
+		po := testrig.As(testrig.PrivacyOfficer)
+		genz, err := os.ReadFile("../../examples/genz-saas-v1.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _, err := all.Terms.ImportTerms(po, "dpa-standard", art28.TermsImport{Content: string(genz)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		globex := f.Agreements["globex"]
+		if _, err := all.Terms.SetAgreementTerms(po, globex.ID, v.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		subjects := int64(120)
+		aware := db.Now().Add(-2 * time.Hour)
+		inc := &art28.Incident{Title: "Backup bucket publicly readable", Description: "Public reads were allowed.", Reporter: "On call",
+			DetectedAt: aware, AwareAt: aware, Affected: []art28.Affected{{CustomerID: globex.CustomerID, Subjects: &subjects}}}
+		if err := all.Incidents.RecordIncident(po, inc); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := all.Incidents.Assess(po, inc.ID, art28.AssessBreach, "Personal data exposed."); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := all.Incidents.IssueNotices(po, inc.ID, art28.BreachContent{Nature: "Unauthorised reads.", DPO: "Dana, dpo@hosting.example",
+			Consequences: "Phishing.", Measures: "Closed.", ToFollow: []art28.NoticePart{art28.PartRecords}}); err != nil {
+			t.Fatal(err)
+		}
+		o := outbox.New(db, outbox.Config{Mail: newSender(t, sink), From: netmail.Address{Address: "privacy@processor.example"},
+			BaseURL: "https://art28.processor.example"})
+		if n, err := o.Drain(context.Background()); err != nil || n != 1 {
+			t.Fatalf("drain: %v %d", err, n)
+		}
+		msgs := sink.Messages()
+		if len(msgs) != 1 {
+			t.Fatalf("%d messages", len(msgs))
+		}
+		body := strings.ReplaceAll(string(msgs[0].Data), "=\r\n", "")
+		for _, want := range []string{"about 120", "records", "to follow", "G7.2", "/portal/incidents/"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the notice lacks %q:\n%s", want, body)
+			}
+		}
+		if !strings.HasPrefix(msgs[0].Subject, "Personal data breach") {
+			t.Errorf("subject %q", msgs[0].Subject)
+		}
+	})
+}
