@@ -100,6 +100,14 @@ func fillSetup(ctx context.Context, dir string) (version, service int64, err err
 	return v.ID, svc.ID, nil
 }
 
+// mixedBreachTerms are the overrides fill gives the agreements in turn, so
+// that a breach reaches them on different clocks: the template's 24 hours
+// (G7.2), 72 hours (C8), and without undue delay with a 24-hour target
+// (L9). Their objection windows are the template's.
+var mixedBreachTerms = []string{"",
+	"clauses:\n  breach_notification:\n    period: 72 hours\n    implements: [C8]\n",
+	"clauses:\n  breach_notification:\n    period: without undue delay\n    target: 24 hours\n    implements: [L9]\n"}
+
 // fillAgreements writes n customers, each with one DPO contact and one
 // active agreement covering the service, as CreateCustomer, CreateContact,
 // CreateAgreement, ConcludeAgreement (by signature) and SetAgreementTerms
@@ -153,7 +161,7 @@ func fillAgreements(ctx context.Context, path string, n int, version, service in
 			return err
 		}
 		res, err = insAgreement.ExecContext(ctx, customer, templateKey, art28.AgreementActive, art28.ConcludedSignature,
-			"Managing director, "+name, signed, "Stuttgart", "", now, now, version, "")
+			"Managing director, "+name, signed, "Stuttgart", "", now, now, version, mixedBreachTerms[i%len(mixedBreachTerms)])
 		if err != nil {
 			return err
 		}

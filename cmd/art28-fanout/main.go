@@ -37,6 +37,7 @@ const usage = `usage:
   art28-fanout announce -data DIR [-runs N] [-cpuprofile FILE]
   art28-fanout sink -addr 127.0.0.1:2525 -expect N -out FILE [-progress FILE] [-recipients FILE]
   art28-fanout status -data DIR [-received FILE]
+  art28-fanout breach -data DIR [-runs N]
 `
 
 func main() {
@@ -55,6 +56,8 @@ func main() {
 		err = sinkCmd(args)
 	case "status":
 		err = statusCmd(args)
+	case "breach":
+		err = breachCmd(args)
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return

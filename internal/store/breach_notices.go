@@ -88,74 +88,121 @@ func (s *Incidents) IssueNotices(ctx context.Context, id int64, c art28.BreachCo
 		if err != nil {
 			return err
 		}
-		deliveries := newBulkInsert(tx, "deliveries", deliveryInsertColumns, "", 250)
-		defer deliveries.close()
-		for k, ck := range clocks {
-			n, err := s.issueOne(ctx, tx, a, i, ck, contents[k])
-			if err != nil {
-				return err
-			}
-			list = append(list, n)
-			t, channels, notify, err := s.recipientsOf(ctx, tx, ck)
-			if err != nil {
-				return err
-			}
-			if err := queueDeliveries(ctx, deliveries, tx.Now, eventBreachNotice, n.ID, t, channels, notify, contacts[ck.CustomerID]); err != nil {
-				return err
-			}
-		}
-		return deliveries.exec(ctx)
+		list, err = s.issueAll(ctx, tx, a, i, clocks, contents, contacts)
+		return err
 	})
 	return list, err
 }
 
-// issueOne writes the next phase for one agreement; the first phase stops
-// its clock and closes its duty.
-func (s *Incidents) issueOne(ctx context.Context, tx *Tx, a art28.Actor, i *art28.Incident, ck art28.BreachClock,
-	content art28.BreachContent) (*art28.BreachNotice, error) {
-	var phase int
-	if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(phase), 0) FROM breach_notices WHERE incident_id = ? AND agreement_id = ?`,
-		i.ID, ck.AgreementID).Scan(&phase); err != nil {
-		return nil, err
-	}
-	n := &art28.BreachNotice{IncidentID: i.ID, AgreementID: ck.AgreementID, CustomerID: ck.CustomerID, Phase: phase + 1,
-		Content: content, IssuedAt: tx.Now, IssuedBy: a.Name}
-	if n.Phase == 1 {
-		due := ck.DueAt
-		n.DueAt = &due
-		if n.IssuedAt.After(due) {
-			n.Late = n.IssuedAt.Sub(due)
-		}
-	}
-	body, err := json.Marshal(n.Content)
+// issueAll writes the next phase of every clock's notice, in batches: a
+// breach may reach thousands of agreements. The first phase stops its
+// clock and closes its duty.
+func (s *Incidents) issueAll(ctx context.Context, tx *Tx, a art28.Actor, i *art28.Incident, clocks []art28.BreachClock,
+	contents []art28.BreachContent, contacts map[int64][]contact) ([]*art28.BreachNotice, error) {
+	phases, err := latestPhases(ctx, tx, i.ID)
 	if err != nil {
 		return nil, err
 	}
-	if n.ID, err = tx.insert(ctx, `INSERT INTO breach_notices (incident_id, agreement_id, customer_id, phase, content, issued_at,
-		issued_by, due_at, late_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.IncidentID, n.AgreementID, n.CustomerID, n.Phase,
-		string(body), n.IssuedAt, n.IssuedBy, nullTime(n.DueAt), n.Late.Milliseconds()); err != nil {
+	how, err := s.recipientsOf(ctx, tx, i.ID)
+	if err != nil {
 		return nil, err
 	}
-	summary := fmt.Sprintf("breach notice, phase %d, to %s", n.Phase, ck.Customer)
-	if n.Phase == 1 {
-		if _, err := tx.exec(ctx, `UPDATE breach_clocks SET notified_at = ? WHERE incident_id = ? AND agreement_id = ?`,
-			n.IssuedAt, i.ID, ck.AgreementID); err != nil {
+	notices := newBulkInsert(tx, "breach_notices", `incident_id, agreement_id, customer_id, phase, content, issued_at, issued_by,
+		due_at, late_ms`, "id, agreement_id", fanoutBatch)
+	deliveries := newBulkInsert(tx, "deliveries", deliveryInsertColumns, "", fanoutBatch)
+	acts := newBulkInsert(tx, "activities", activityColumns, "", fanoutBatch)
+	defer notices.close()
+	defer deliveries.close()
+	defer acts.close()
+	list := make([]*art28.BreachNotice, 0, len(clocks))
+	for start := 0; start < len(clocks); start += fanoutBatch {
+		batch := list[len(list):]
+		for k := start; k < min(start+fanoutBatch, len(clocks)); k++ {
+			ck := clocks[k]
+			n := &art28.BreachNotice{IncidentID: i.ID, AgreementID: ck.AgreementID, CustomerID: ck.CustomerID,
+				Phase: phases[ck.AgreementID] + 1, Content: contents[k], IssuedAt: tx.Now, IssuedBy: a.Name}
+			if n.Phase == 1 {
+				due := ck.DueAt
+				n.DueAt = &due
+				if n.IssuedAt.After(due) {
+					n.Late = n.IssuedAt.Sub(due)
+				}
+			}
+			body, err := json.Marshal(n.Content)
+			if err != nil {
+				return nil, err
+			}
+			if err := notices.add(ctx, n.IncidentID, n.AgreementID, n.CustomerID, n.Phase, string(body), n.IssuedAt, n.IssuedBy,
+				nullTime(n.DueAt), n.Late.Milliseconds()); err != nil {
+				return nil, err
+			}
+			batch = append(batch, n)
+		}
+		ids, err := notices.returnedIDs(ctx)
+		if err != nil {
 			return nil, err
 		}
-		if _, err := tx.exec(ctx, `UPDATE duties SET state = ?, closed_at = ?, closed_by = ? WHERE id = ? AND state = ?`,
-			art28.DutyDone, tx.Now, a.Name, ck.DutyID, art28.DutyOpen); err != nil {
+		for k, n := range batch {
+			n.ID = ids[n.AgreementID]
+			ck := clocks[start+k]
+			r := how[ck.AgreementID]
+			if err := queueDeliveries(ctx, deliveries, tx.Now, eventBreachNotice, n.ID, r.t, r.channels, r.notify, contacts[ck.CustomerID]); err != nil {
+				return nil, err
+			}
+			if err := acts.add(ctx, tx.Now, a.Kind(), a.ID(), a.Name, "breach.notice", "incident", i.ID, ck.CustomerID,
+				noticeSummary(n, ck.Customer), a.Source); err != nil {
+				return nil, err
+			}
+		}
+		list = append(list, batch...)
+	}
+	// The first notices close their duties and stop their clocks.
+	if _, err := tx.exec(ctx, `UPDATE duties SET state = ?, closed_at = ?, closed_by = ? WHERE state = ? AND id IN
+		(SELECT duty_id FROM breach_clocks WHERE incident_id = ? AND notified_at IS NULL)`,
+		art28.DutyDone, tx.Now, a.Name, art28.DutyOpen, i.ID); err != nil {
+		return nil, err
+	}
+	if _, err := tx.exec(ctx, `UPDATE breach_clocks SET notified_at = ? WHERE incident_id = ? AND notified_at IS NULL`, tx.Now, i.ID); err != nil {
+		return nil, err
+	}
+	if err := deliveries.exec(ctx); err != nil {
+		return nil, err
+	}
+	return list, acts.exec(ctx)
+}
+
+// noticeSummary is a notice's activity entry.
+func noticeSummary(n *art28.BreachNotice, customer string) string {
+	summary := fmt.Sprintf("breach notice, phase %d, to %s", n.Phase, customer)
+	switch {
+	case n.Phase == 1 && n.Late > 0:
+		summary += fmt.Sprintf(", %s late", n.Late.Round(time.Minute))
+	case n.Phase == 1:
+		summary += ", on time"
+	}
+	if len(n.Content.ToFollow) > 0 {
+		summary += "; to follow: " + joinParts(n.Content.ToFollow)
+	}
+	return summary
+}
+
+// latestPhases maps each agreement of an incident to its last phase sent.
+func latestPhases(ctx context.Context, tx *Tx, incidentID int64) (map[int64]int, error) {
+	rows, err := tx.query(ctx, `SELECT agreement_id, MAX(phase) FROM breach_notices WHERE incident_id = ? GROUP BY agreement_id`, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var phase int
+		if err := rows.Scan(&id, &phase); err != nil {
 			return nil, err
 		}
-		if n.Late > 0 {
-			summary += fmt.Sprintf(", %s late", n.Late.Round(time.Minute))
-		} else {
-			summary += ", on time"
-		}
+		out[id] = phase
 	}
-	if len(content.ToFollow) > 0 {
-		summary += "; to follow: " + joinParts(content.ToFollow)
-	}
-	return n, tx.record(ctx, a, "breach.notice", "incident", i.ID, ck.CustomerID, summary)
+	return out, rows.Err()
 }
 
 // contentFor is the shared content with one customer's figures.
@@ -186,28 +233,61 @@ func targetsOf(clocks []art28.BreachClock) []target {
 	return out
 }
 
-// recipientsOf reads what the agreement's breach_notification clause says
-// of who is told and how (S8: the controller and its administrator, by
-// email), and the customer's language.
-func (s *Incidents) recipientsOf(ctx context.Context, tx *Tx, ck art28.BreachClock) (target, []string, []art28.ContactRole, error) {
-	t := target{agreementID: ck.AgreementID, customerID: ck.CustomerID, customer: ck.Customer}
-	if err := tx.queryRow(ctx, `SELECT a.terms_version_id, a.terms_overrides, c.language FROM agreements a
-		JOIN customers c ON c.id = a.customer_id WHERE a.id = ?`, ck.AgreementID).Scan(&t.version, &t.overrides, &t.language); err != nil {
-		return t, nil, nil, err
+// breachRecipients is who an agreement's breach notice goes to, and how.
+type breachRecipients struct {
+	t        target
+	channels []string
+	notify   []art28.ContactRole
+}
+
+// recipientsOf reads, for every agreement with a clock, what its
+// breach_notification clause says of who is told and how (S8: the
+// controller and its administrator, by email), and the customer's
+// language, in one query.
+func (s *Incidents) recipientsOf(ctx context.Context, tx *Tx, incidentID int64) (map[int64]breachRecipients, error) {
+	rows, err := tx.query(ctx, `SELECT a.id, a.customer_id, c.legal_name, c.language, a.terms_version_id, a.terms_overrides
+		FROM breach_clocks b JOIN agreements a ON a.id = b.agreement_id JOIN customers c ON c.id = a.customer_id
+		WHERE b.incident_id = ?`, incidentID)
+	if err != nil {
+		return nil, err
 	}
-	terms, err := s.db.agreementTerms(ctx, tx, t.version, t.overrides)
-	if err != nil || terms == nil {
-		return t, []string{art28.ChannelEmail}, nil, err
-	}
-	channels := []string{art28.ChannelEmail}
-	var notify []art28.ContactRole
-	if c := terms.Clauses[art28.BreachNotification]; c != nil {
-		if len(c.Channels) > 0 {
-			channels = c.Channels
+	var targets []target
+	for rows.Next() {
+		var t target
+		if err := rows.Scan(&t.agreementID, &t.customerID, &t.customer, &t.language, &t.version, &t.overrides); err != nil {
+			rows.Close()
+			return nil, err
 		}
-		notify = c.Notify
+		targets = append(targets, t)
 	}
-	return t, channels, notify, nil
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make(map[int64]breachRecipients, len(targets))
+	for _, t := range targets {
+		r := breachRecipients{t: t, channels: []string{art28.ChannelEmail}}
+		terms, err := s.db.agreementTerms(ctx, tx, t.version, t.overrides)
+		if err != nil {
+			return nil, err
+		}
+		if c := termsClause(terms, art28.BreachNotification); c != nil {
+			if len(c.Channels) > 0 {
+				r.channels = c.Channels
+			}
+			r.notify = c.Notify
+		}
+		out[t.agreementID] = r
+	}
+	return out, nil
+}
+
+// termsClause is a clause of terms that may be nil.
+func termsClause(t *art28.Terms, key art28.ClauseKey) *art28.ClauseTerms {
+	if t == nil {
+		return nil
+	}
+	return t.Clauses[key]
 }
 
 // BreachNotices lists an incident's notices; a customer sees its own.

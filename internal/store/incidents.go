@@ -329,21 +329,108 @@ func (s *Incidents) Assess(ctx context.Context, id int64, as art28.Assessment, r
 // openClocks opens, for each running agreement of an affected customer
 // that covers one of the incident's services (or any, when the incident
 // names none) and has no clock yet, its clock and its notice duty, due per
-// its breach_notification clause from the awareness time.
+// its breach_notification clause from the awareness time. A breach may
+// reach thousands of agreements: rows go in batches (bulkInsert), and the
+// deadline is computed once per distinct terms.
 func openClocks(ctx context.Context, tx *Tx, db *DB, a art28.Actor, i *art28.Incident) (int, error) {
+	targets, err := clockTargets(ctx, tx, i)
+	if err != nil || len(targets) == 0 {
+		return 0, err
+	}
+	type clockTerms struct {
+		clause *art28.ClauseTerms
+		due    time.Time
+	}
+	byTerms := map[*art28.Terms]*clockTerms{}
+	duties := newBulkInsert(tx, "duties", dutyInsertColumns, "id, agreement_id", fanoutBatch)
+	clocks := newBulkInsert(tx, "breach_clocks", `incident_id, agreement_id, customer_id, clause_ids, period, aware_at, due_at,
+		duty_id`, "", fanoutBatch)
+	acts := newBulkInsert(tx, "activities", activityColumns, "", fanoutBatch)
+	defer duties.close()
+	defer clocks.close()
+	defer acts.close()
+	n := 0
+	for start := 0; start < len(targets); start += fanoutBatch {
+		var batch []target
+		var terms []*clockTerms
+		for _, t := range targets[start:min(start+fanoutBatch, len(targets))] {
+			tm, err := db.agreementTerms(ctx, tx, t.version, t.overrides)
+			if err != nil {
+				return n, err
+			}
+			if tm == nil || tm.Clauses[art28.BreachNotification] == nil || tm.Clauses[art28.BreachNotification].Period == nil {
+				// No clock to run on: the regulation's own is without
+				// undue delay, which a person sets; the timeline shows it.
+				continue
+			}
+			ct, ok := byTerms[tm]
+			if !ok {
+				due, err := tm.Deadline(art28.BreachNotification, i.AwareAt, lookupCalendar(tm.Calendar))
+				if err != nil {
+					return n, err
+				}
+				ct = &clockTerms{clause: tm.Clauses[art28.BreachNotification], due: due.UTC().Truncate(time.Microsecond)}
+				byTerms[tm] = ct
+			}
+			batch, terms = append(batch, t), append(terms, ct)
+			if err := duties.add(ctx, "breach.notice", fmt.Sprintf("Notify %s of the breach: %s", t.customer, i.Title),
+				t.customerID, t.agreementID, string(art28.BreachNotification), jsonText(ct.clause.Implements), i.AwareAt, ct.due,
+				art28.DutyOpen, tx.Now); err != nil {
+				return n, err
+			}
+		}
+		ids, err := duties.returnedIDs(ctx)
+		if err != nil {
+			return n, err
+		}
+		for k, t := range batch {
+			ct := terms[k]
+			if err := clocks.add(ctx, i.ID, t.agreementID, t.customerID, jsonText(ct.clause.Implements), ct.clause.Period.String(),
+				i.AwareAt, ct.due, ids[t.agreementID]); err != nil {
+				return n, err
+			}
+			if err := acts.add(ctx, tx.Now, a.Kind(), a.ID(), a.Name, "incident.clock", "incident", i.ID, t.customerID,
+				fmt.Sprintf("breach notice to %s due %s (%s, %s)", t.customer, ct.due.Format("2006-01-02 15:04Z"),
+					ct.clause.Period, strings.Join(ct.clause.Implements, ", ")), a.Source); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	if err := clocks.exec(ctx); err != nil {
+		return n, err
+	}
+	return n, acts.exec(ctx)
+}
+
+// The columns insertDuty and Tx.record write, for batches of them.
+const (
+	dutyInsertColumns = `kind, title, customer_id, agreement_id, clause, clause_ids, opened_at, due_at, state, next_reminder_at`
+	activityColumns   = `at, actor_kind, actor_id, actor_name, action, object_type, object_id, customer_id, summary, source`
+)
+
+// lookupCalendar is the working-day calendar of a code; terms are checked
+// on import, so an unknown code means none (no working days are counted).
+func lookupCalendar(code string) art28.Calendar {
+	c, err := calendar.Lookup(code)
+	if err != nil {
+		return nil
+	}
+	return c
+}
+
+// clockTargets lists the running agreements an incident reaches that have
+// no clock yet.
+func clockTargets(ctx context.Context, tx *Tx, i *art28.Incident) ([]target, error) {
 	if len(i.Affected) == 0 {
-		return 0, nil
+		return nil, nil
 	}
-	ids := make([]any, 0, len(i.Affected))
-	for _, af := range i.Affected {
-		ids = append(ids, af.CustomerID)
-	}
-	q := `SELECT a.id, a.customer_id, c.legal_name, a.terms_version_id, a.terms_overrides
+	args := []any{art28.AgreementActive, art28.AgreementTerminating, i.ID, i.ID}
+	q := `SELECT a.id, a.customer_id, c.legal_name, c.language, a.terms_version_id, a.terms_overrides
 		FROM agreements a JOIN customers c ON c.id = a.customer_id
-		WHERE a.status IN (?, ?) AND a.customer_id IN (` + placeholders(len(ids)) + `)
+		WHERE a.status IN (?, ?)
+		AND a.customer_id IN (SELECT customer_id FROM incident_customers WHERE incident_id = ?)
 		AND NOT EXISTS (SELECT 1 FROM breach_clocks b WHERE b.incident_id = ? AND b.agreement_id = a.id)`
-	args := append([]any{art28.AgreementActive, art28.AgreementTerminating}, ids...)
-	args = append(args, i.ID)
 	if len(i.ServiceIDs) > 0 {
 		q += ` AND EXISTS (SELECT 1 FROM agreement_services s WHERE s.agreement_id = a.id AND s.service_id IN (` +
 			placeholders(len(i.ServiceIDs)) + `))`
@@ -353,67 +440,18 @@ func openClocks(ctx context.Context, tx *Tx, db *DB, a art28.Actor, i *art28.Inc
 	}
 	rows, err := tx.query(ctx, q+` ORDER BY a.id`, args...)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	var targets []target
+	defer rows.Close()
+	var out []target
 	for rows.Next() {
 		var t target
-		if err := rows.Scan(&t.agreementID, &t.customerID, &t.customer, &t.version, &t.overrides); err != nil {
-			rows.Close()
-			return 0, err
+		if err := rows.Scan(&t.agreementID, &t.customerID, &t.customer, &t.language, &t.version, &t.overrides); err != nil {
+			return nil, err
 		}
-		targets = append(targets, t)
+		out = append(out, t)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, t := range targets {
-		terms, err := db.agreementTerms(ctx, tx, t.version, t.overrides)
-		if err != nil {
-			return n, err
-		}
-		clause := (*art28.ClauseTerms)(nil)
-		if terms != nil {
-			clause = terms.Clauses[art28.BreachNotification]
-		}
-		if clause == nil || clause.Period == nil {
-			// No clock to run on: the regulation's own is without undue
-			// delay; a person sets it. The timeline shows the gap.
-			continue
-		}
-		loc, err := art28.LoadZone(terms.TimeZone)
-		if err != nil {
-			return n, err
-		}
-		cal, err := calendar.Lookup(terms.Calendar)
-		if err != nil {
-			return n, err
-		}
-		due, err := clause.Period.Deadline(i.AwareAt, loc, cal, clause.Roll)
-		if err != nil {
-			return n, err
-		}
-		d := &art28.Duty{Kind: "breach.notice", Title: fmt.Sprintf("Notify %s of the breach: %s", t.customer, i.Title),
-			CustomerID: t.customerID, AgreementID: t.agreementID, Clause: art28.BreachNotification, ClauseIDs: clause.Implements,
-			OpenedAt: i.AwareAt, DueAt: due}
-		if err := insertDuty(ctx, tx, d); err != nil {
-			return n, err
-		}
-		if _, err := tx.exec(ctx, `INSERT INTO breach_clocks (incident_id, agreement_id, customer_id, clause_ids, period, aware_at,
-			due_at, duty_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, i.ID, t.agreementID, t.customerID, jsonText(clause.Implements),
-			clause.Period.String(), i.AwareAt, d.DueAt, d.ID); err != nil {
-			return n, err
-		}
-		if err := tx.record(ctx, a, "incident.clock", "incident", i.ID, t.customerID,
-			fmt.Sprintf("breach notice to %s due %s (%s, %s)", t.customer, d.DueAt.Format("2006-01-02 15:04Z"),
-				clause.Period, strings.Join(clause.Implements, ", "))); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
+	return out, rows.Err()
 }
 
 // clocksOf reads an incident's clocks, with the first notice's time and
