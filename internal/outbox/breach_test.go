@@ -73,3 +73,31 @@ func TestOutboxDeliversBreachNotice(t *testing.T) {
 		}
 	})
 }
+
+// A bulletin reaches the customer's contacts with its clause.
+func TestOutboxDeliversBulletin(t *testing.T) {
+	testrig.EachDB(t, func(t *testing.T, db *store.DB) {
+		sink, err := smtpsink.Start("127.0.0.1:0", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sink.Close()
+		testrig.Seed(t, db)
+		all := store.All(db)
+		b := &art28.Bulletin{Kind: art28.BulletinAuthorityAction, Title: "An inspection by the authority",
+			Body: "The authority inspects our data centre on 3 March.", AllRunning: true}
+		if err := all.Bulletins.IssueBulletin(testrig.As(testrig.PrivacyOfficer), b); err != nil {
+			t.Fatal(err)
+		}
+		o := outbox.New(db, outbox.Config{Mail: newSender(t, sink), From: netmail.Address{Address: "privacy@processor.example"},
+			BaseURL: "https://art28.processor.example"})
+		if n, err := o.Drain(context.Background()); err != nil || n != 1 {
+			t.Fatalf("drain: %v %d", err, n)
+		}
+		msgs := sink.Messages()
+		if len(msgs) != 1 || !strings.Contains(msgs[0].Subject, "An inspection by the authority") ||
+			!strings.Contains(string(msgs[0].Data), "G6.3") {
+			t.Fatalf("messages: %+v", msgs)
+		}
+	})
+}

@@ -71,6 +71,8 @@ func (c *composer) email(ctx context.Context, d *art28.Delivery) (*mail.Message,
 		return c.dutyReminder(ctx, d)
 	case mail.NoticeBreach:
 		return c.breachEmail(ctx, d)
+	case mail.NoticeBulletin:
+		return c.bulletinEmail(ctx, d)
 	case mail.NoticeSubprocessorChange:
 	default:
 		return nil, permanent(fmt.Errorf("no email is written for event %q", d.Event))
@@ -146,7 +148,7 @@ type changeEvent struct {
 }
 
 func (c *composer) webhook(ctx context.Context, d *art28.Delivery) (*webhook.Delivery, error) {
-	if d.Event != mail.NoticeSubprocessorChange && d.Event != mail.NoticeBreach {
+	if d.Event != mail.NoticeSubprocessorChange && d.Event != mail.NoticeBreach && d.Event != mail.NoticeBulletin {
 		return nil, permanent(fmt.Errorf("no webhook is written for event %q", d.Event))
 	}
 	id, err := strconv.ParseInt(d.Recipient, 10, 64)
@@ -160,8 +162,11 @@ func (c *composer) webhook(ctx context.Context, d *art28.Delivery) (*webhook.Del
 	if !enabled {
 		return nil, permanent(fmt.Errorf("endpoint %d was disabled", id))
 	}
-	if d.Event == mail.NoticeBreach {
+	switch d.Event {
+	case mail.NoticeBreach:
 		return c.breachWebhook(ctx, d, url, secret)
+	case mail.NoticeBulletin:
+		return c.bulletinWebhook(ctx, d, url, secret)
 	}
 	m, err := c.mailing(ctx, d.NoticeID)
 	if err != nil {

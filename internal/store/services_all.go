@@ -20,6 +20,7 @@ func All(db *DB) AllServices {
 		Subscriptions: NewSubscriptions(db),
 		Webhooks:      NewWebhooks(db),
 		Incidents:     NewIncidents(db),
+		Bulletins:     NewBulletins(db),
 	}
 }
 
@@ -42,4 +43,5 @@ type AllServices struct {
 	Subscriptions *Subscriptions
 	Webhooks      *Webhooks
 	Incidents     *Incidents
+	Bulletins     *Bulletins
 }
