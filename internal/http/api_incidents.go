@@ -20,6 +20,7 @@ func (s *Server) incidentAPIRoutes() []Route {
 		{Pattern: "GET /api/v1/incidents/{id}/clocks", Scoped: true, Handle: s.apiClocks},
 		{Pattern: "POST /api/v1/incidents/{id}/close", Scoped: true, Handle: s.apiCloseIncident},
 		{Pattern: "POST /api/v1/breach-notices/{id}/acknowledge", Scoped: true, Handle: s.apiAcknowledge},
+		{Pattern: "GET /api/v1/incidents/{id}/documentation", Scoped: true, Handle: s.apiBreachDocumentation},
 	}
 }
 

@@ -229,6 +229,147 @@ func TestBrowserAnnounceChange(t *testing.T) {
 	}
 }
 
+// TestBrowserBreachNotice is scenario 3 in a real browser, on two
+// customers under different terms: the staff record a breach that reaches
+// both, assess it and issue the notices; Acme's admin, in a browser
+// context of its own, finds its notice in the portal and acknowledges it;
+// the incident's page then shows the acknowledgement.
+func TestBrowserBreachNotice(t *testing.T) {
+	tab := newBrowserTab(t)
+	app := testrig.NewApp(t, store.SQLite)
+	f := newIncidentFixture(t, app)
+	acmeID, globexID := f.Customers["acme"].ID, f.Customers["globex"].ID
+	base := app.HTTP.URL
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+
+	// Record the incident.
+	if err := chromedp.Do(tab,
+		chromedp.Navigate(base+"/incidents/new"), // anonymous: sent to sign in, then back
+		chromedp.WaitVisible(css(`input[name="email"]`)),
+		chromedp.SendKeys(css(`input[name="email"]`), testrig.OwnerEmail),
+		chromedp.SendKeys(css(`input[name="password"]`), testrig.OwnerPassword),
+		chromedp.Click(css(`form[action="/signin"] button[type="submit"]`)),
+		chromedp.WaitVisible(css(`form.incident-form input[name="title"]`)),
+		chromedp.SendKeys(css(`input[name="title"]`), "Backup bucket publicly readable"),
+		chromedp.SendKeys(css(`textarea[name="description"]`), "A bucket's policy allowed public reads."),
+		chromedp.SendKeys(css(`input[name="reporter"]`), "On-call engineer"),
+		chromedp.SetValue(css(`input[name="detected_at"]`), "2027-03-01T08:00"),
+		chromedp.SetValue(css(`input[name="aware_at"]`), "2027-03-01T08:30"),
+		chromedp.SetValue(css(`select[name="zone"]`), "UTC"),
+		chromedp.Click(css(fmt.Sprintf(`input[name="service_ids"][value="%d"]`, f.Services["hosting"].ID))),
+		chromedp.Click(css(fmt.Sprintf(`input[name="customer_ids"][value="%d"]`, acmeID))),
+		chromedp.Click(css(fmt.Sprintf(`input[name="customer_ids"][value="%d"]`, globexID))),
+		chromedp.SendKeys(css(fmt.Sprintf(`input[name="subjects_%d"]`, acmeID)), "40"),
+		chromedp.SendKeys(css(fmt.Sprintf(`input[name="records_%d"]`, acmeID)), "900"),
+		chromedp.SendKeys(css(fmt.Sprintf(`input[name="subjects_%d"]`, globexID)), "120"),
+	); err != nil {
+		t.Fatalf("sign in and fill the incident: %v", err)
+	}
+	resp, err := chromedp.RunResponse(tab, chromedp.Click(css(`form.incident-form button[name="record"]`)))
+	if err != nil || resp.Status != 200 {
+		t.Fatalf("record: %v, %v", resp, err)
+	}
+	h1, err := chromedp.Run(tab, chromedp.Text(css(`main h1`)))
+	if err != nil || h1 != "Incident #1: Backup bucket publicly readable" {
+		t.Fatalf("the incident's page: h1 %q, %v", h1, err)
+	}
+
+	// Assess it: two clocks, 24 and 72 hours.
+	if err := chromedp.Do(tab,
+		chromedp.WaitVisible(css(`form.assess textarea[name="reason"]`)),
+		chromedp.Click(css(`form.assess input[name="assessment"][value="breach"]`)),
+		chromedp.SendKeys(css(`form.assess textarea[name="reason"]`), "Contact data were readable by anyone."),
+	); err != nil {
+		t.Fatalf("fill the assessment: %v", err)
+	}
+	if resp, err := chromedp.RunResponse(tab, chromedp.Click(css(`form.assess button[type="submit"]`))); err != nil || resp.Status != 200 {
+		t.Fatalf("assess: %v, %v", resp, err)
+	}
+	if err := chromedp.Do(tab, chromedp.WaitVisible(css(`#clocks table.clocks`)), chromedp.WaitVisible(css(`#timeline .bt-track`))); err != nil {
+		t.Fatalf("the clocks: %v", err)
+	}
+	clocks, err := chromedp.Run(tab, chromedp.Text(css(`#clocks table.clocks tbody`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"24 hours", "G7.2", "2027-03-02 09:30 CET", "72 hours", "C8", "2027-03-04 09:30 CET"} {
+		if !strings.Contains(clocks, want) {
+			t.Errorf("the clocks lack %q: %q", want, clocks)
+		}
+	}
+
+	// Issue the notices; Globex's records will follow.
+	if err := chromedp.Do(tab,
+		chromedp.WaitVisible(css(`form.notice-form textarea[name="consequences"]`)),
+		chromedp.SendKeys(css(`form.notice-form textarea[name="consequences"]`), "Contact data may be misused for phishing."),
+		chromedp.SendKeys(css(`form.notice-form textarea[name="measures"]`), "The bucket was closed; access logs are analysed."),
+		chromedp.Click(css(`form.notice-form input[name="to_follow"][value="records"]`)),
+	); err != nil {
+		t.Fatalf("fill the notice: %v", err)
+	}
+	if resp, err := chromedp.RunResponse(tab, chromedp.Click(css(`form.notice-form button[type="submit"]`))); err != nil || resp.Status != 200 {
+		t.Fatalf("issue: %v, %v", resp, err)
+	}
+	if err := chromedp.Do(tab, chromedp.WaitVisible(css(`table.breach-notices`))); err != nil {
+		t.Fatalf("the notices: %v", err)
+	}
+	flash, err := chromedp.Run(tab, chromedp.Text(css(`.flash`)))
+	if err != nil || !strings.Contains(flash, "2 agreements, 2 on time") {
+		t.Fatalf("after issuing: flash %q, %v", flash, err)
+	}
+	notices, err := app.Store.Incidents.BreachNotices(testrig.As(testrig.Owner), 1)
+	if err != nil || len(notices) != 2 {
+		t.Fatalf("notices: %v %d", err, len(notices))
+	}
+	var acmeNotice int64
+	for _, n := range notices {
+		if n.CustomerID == acmeID {
+			acmeNotice = n.ID
+		}
+	}
+
+	// Acme's admin, with cookies of its own, acknowledges its notice.
+	acme, cancel := chromedp.NewContext(tab, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	notice := fmt.Sprintf(`#breach-notice-%d`, acmeNotice)
+	if err := chromedp.Do(acme,
+		chromedp.Navigate(base+"/portal/incidents"),
+		chromedp.WaitVisible(css(`input[name="email"]`)),
+		chromedp.SendKeys(css(`input[name="email"]`), "admin@acme.example"),
+		chromedp.SendKeys(css(`input[name="password"]`), testrig.FixturePassword),
+		chromedp.Click(css(`form[action="/signin"] button[type="submit"]`)),
+		chromedp.WaitVisible(css(notice+` form.ack button[type="submit"]`)),
+	); err != nil {
+		t.Fatalf("Acme's portal: %v", err)
+	}
+	text, err := chromedp.Run(acme, chromedp.Text(css(notice)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "about 40") || !strings.Contains(text, "about 900") || strings.Contains(text, "about 120") {
+		t.Errorf("Acme's notice: %q", text)
+	}
+	if resp, err := chromedp.RunResponse(acme, chromedp.Click(css(notice+` form.ack button[type="submit"]`))); err != nil || resp.Status != 200 {
+		t.Fatalf("acknowledge: %v, %v", resp, err)
+	}
+	if err := chromedp.Do(acme, chromedp.WaitVisible(css(notice+` .badge.acknowledged`))); err != nil {
+		t.Fatalf("after acknowledging: %v", err)
+	}
+
+	// The staff's page shows it.
+	if err := chromedp.Do(tab,
+		chromedp.Navigate(base+"/incidents/1"),
+		chromedp.WaitVisible(css(notice+` .badge.acknowledged`)),
+		chromedp.WaitVisible(css(`#timeline .bt-mark.acked`)),
+	); err != nil {
+		t.Fatalf("the staff's page after the acknowledgement: %v", err)
+	}
+	acked, err := chromedp.Run(tab, chromedp.Text(css(fmt.Sprintf(`#clock-%d td.acked`, f.Agreements["acme"].ID))))
+	if err != nil || !strings.Contains(acked, "2027-03-01") {
+		t.Fatalf("Acme's clock: acknowledged %q, %v", acked, err)
+	}
+}
+
 // seedDemo fills an App with a small processor's register, like the demo
 // data: a profile, services, a template, customers in several countries with
 // contacts and agreements in each status.

@@ -458,6 +458,52 @@ func TestOpenAPIConformance(t *testing.T) {
 			po.call("POST", path("/api/v1/breach-notices/%d/acknowledge", breachNotices.Items[0].ID), nil).want(t, 200)
 			po.call("POST", path("/api/v1/incidents/%d/close", inc.ID), nil).want(t, 200)
 			po.call("PUT", path("/api/v1/incidents/%d", inc.ID), incIn).wantError(t, 409, art28.ECONFLICT, "state")
+			// The customer's documentation for its own notification to its
+			// supervisory authority (S8), as JSON and as a PDF; its own
+			// figures, what is still to follow, the clock and the close.
+			doc := decodeAs[struct {
+				Customer struct {
+					LegalName string `json:"legal_name"`
+				} `json:"customer"`
+				Breach struct {
+					Subjects *int64   `json:"subjects"`
+					ToFollow []string `json:"to_follow"`
+				} `json:"breach"`
+				Agreements []struct {
+					ClauseIDs []string `json:"clause_ids"`
+					OnTime    *bool    `json:"on_time"`
+				} `json:"agreements"`
+				Timeline []struct {
+					Kind string `json:"kind"`
+				} `json:"timeline"`
+			}](t, po.call("GET", path("/api/v1/incidents/%d/documentation?customer_id=%d", inc.ID, cust.ID), nil).want(t, 200))
+			var kinds []string
+			for _, e := range doc.Timeline {
+				kinds = append(kinds, e.Kind)
+			}
+			if doc.Customer.LegalName != "Acme GmbH" || doc.Breach.Subjects == nil || *doc.Breach.Subjects != 120 ||
+				!slices.Equal(doc.Breach.ToFollow, []string{"records"}) || len(doc.Agreements) != 1 ||
+				!slices.Equal(doc.Agreements[0].ClauseIDs, []string{"C8"}) || doc.Agreements[0].OnTime == nil ||
+				!slices.Contains(kinds, "closed") {
+				t.Errorf("documentation: %+v", doc)
+			}
+			pdf := po.call("GET", path("/api/v1/incidents/%d/documentation?customer_id=%d&format=pdf", inc.ID, cust.ID), nil).want(t, 200)
+			if !strings.HasPrefix(string(pdf.Body), "%PDF-") || pdf.Header.Get("Content-Type") != "application/pdf" ||
+				!strings.HasPrefix(pdf.Header.Get("Content-Disposition"), "attachment;") {
+				t.Errorf("documentation as PDF: %s, %q", pdf.Header, pdf.Body[:min(len(pdf.Body), 20)])
+			}
+			po.call("GET", path("/api/v1/incidents/%d/documentation", inc.ID), nil).wantError(t, 422, art28.EINVALID, "customer_id")
+			po.callBad("GET", path("/api/v1/incidents/%d/documentation?customer_id=%d&format=docx", inc.ID, cust.ID), nil).
+				wantError(t, 422, art28.EINVALID, "format")
+			po.call("GET", path("/api/v1/incidents/%d/documentation?customer_id=999999", inc.ID), nil).wantError(t, 404, art28.ENOTFOUND, "")
+			// A customer-bound key reads its own without naming it, and
+			// no other customer's.
+			docKey := decodeAs[struct {
+				Secret string `json:"secret"`
+			}](t, po.call("POST", "/api/v1/api-keys", map[string]any{"name": "acme compliance", "role": "customer_member", "customer_id": cust.ID}).want(t, 201))
+			acmeKey := base.withKey(docKey.Secret)
+			acmeKey.call("GET", path("/api/v1/incidents/%d/documentation?format=json", inc.ID), nil).want(t, 200)
+			acmeKey.call("GET", path("/api/v1/incidents/%d/documentation?customer_id=%d", inc.ID, cust.ID+1), nil).wantError(t, 404, art28.ENOTFOUND, "")
 
 			// Users: processor staff need the owner; customer staff.
 			userIn := map[string]any{"email": "oscar@hosting.example", "name": "Oscar", "role": "operator", "password": "a long enough password"}
