@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -275,6 +276,19 @@ func TestUIIncidentBreachNotices(t *testing.T) {
 	if p.text("main h1") != "Backup bucket publicly readable" || !strings.Contains(atext, "about 40") || !strings.Contains(atext, "about 900") ||
 		strings.Contains(atext, "about 120") || strings.Contains(atext, "Globex") {
 		t.Errorf("Acme's portal: %q", atext)
+	}
+	doc, _ := p.Doc.Find(`p.documentation a[href$="format=pdf"]`).Attr("href")
+	if doc != fmt.Sprintf("/api/v1/incidents/%d/documentation?format=pdf", id) {
+		t.Errorf("the documentation for Acme's own notification: %q", doc)
+	}
+	resp, err := acme.c.Get(acme.base + doc) // the portal's session is enough
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(pdf), "%PDF-") {
+		t.Errorf("the PDF: %d %.40q", resp.StatusCode, pdf)
 	}
 	if !strings.Contains(p.text(fmt.Sprintf("#clock-%d", f.Agreements["acme"].ID)), "72 hours") {
 		t.Errorf("Acme's clock in its portal: %q", p.text("table.clocks"))

@@ -209,7 +209,14 @@ func latestPhases(ctx context.Context, tx *Tx, incidentID int64) (map[int64]int,
 func contentFor(c art28.BreachContent, af art28.Affected) art28.BreachContent {
 	out := c
 	out.Subjects, out.Records = af.Subjects, af.Records
-	out.ToFollow = append([]art28.NoticePart(nil), c.ToFollow...)
+	// A figure this customer's record has is no longer to follow for it.
+	out.ToFollow = nil
+	for _, p := range c.ToFollow {
+		if p == art28.PartSubjects && af.Subjects != nil || p == art28.PartRecords && af.Records != nil {
+			continue
+		}
+		out.ToFollow = append(out.ToFollow, p)
+	}
 	if af.ClientSideEncrypted {
 		out.Mitigation = strings.TrimSpace(out.Mitigation + " The data concerned were encrypted on your side before they reached us (client-side encryption): we hold no key to read them.")
 	}
