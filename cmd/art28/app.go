@@ -108,7 +108,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Processor: all.Processor, Services: all.Services, Customers: all.Customers, Agreements: all.Agreements,
 		Users: all.Users, APIKeys: all.APIKeys, Activities: all.Activities, Terms: all.Terms, Duties: all.Duties,
 		Subprocessors: all.Subprocessors, Changes: all.Changes, Transfers: all.Transfers, Deliveries: all.Deliveries,
-		Webhooks: all.Webhooks, Incidents: all.Incidents, Subscriptions: all.Subscriptions,
+		Webhooks: all.Webhooks, Incidents: all.Incidents, Bulletins: all.Bulletins, Subscriptions: all.Subscriptions,
 	}, web.Config{
 		Logger: m.log, Ready: m.ready, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL,
 		FirstRunToken: m.FirstRunToken, Metrics: metrics, BaseURL: cfg.BaseURL,

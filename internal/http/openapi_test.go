@@ -505,6 +505,17 @@ func TestOpenAPIConformance(t *testing.T) {
 			acmeKey.call("GET", path("/api/v1/incidents/%d/documentation?format=json", inc.ID), nil).want(t, 200)
 			acmeKey.call("GET", path("/api/v1/incidents/%d/documentation?customer_id=%d", inc.ID, cust.ID+1), nil).wantError(t, 404, art28.ENOTFOUND, "")
 
+			// Bulletins: one to every customer with a running agreement,
+			// read and acknowledged by the customer's admin further down.
+			po.call("POST", "/api/v1/bulletins", map[string]any{"kind": "gossip", "title": "x", "body": "x", "all_running": true}).
+				wantError(t, 422, art28.EINVALID, "kind")
+			bulletin := decodeAs[struct {
+				ID int64 `json:"id"`
+			}](t, po.call("POST", "/api/v1/bulletins", map[string]any{"kind": "authority_action", "title": "An inspection",
+				"body": "The authority inspects our data centre on 3 March.", "customer_ids": []int64{cust.ID}}).want(t, 201))
+			po.call("GET", "/api/v1/bulletins?limit=5", nil).want(t, 200)
+			po.call("GET", path("/api/v1/bulletins/%d", bulletin.ID), nil).want(t, 200)
+
 			// Users: processor staff need the owner; customer staff.
 			userIn := map[string]any{"email": "oscar@hosting.example", "name": "Oscar", "role": "operator", "password": "a long enough password"}
 			user := decodeAs[struct {
@@ -528,6 +539,8 @@ func TestOpenAPIConformance(t *testing.T) {
 				t.Errorf("me = %v", me)
 			}
 			ada.call("GET", path("/api/v1/customers/%d/activity", cust.ID), nil).want(t, 200)
+			ada.call("POST", path("/api/v1/bulletins/%d/acknowledge", bulletin.ID), nil).want(t, 200)
+			ada.call("POST", path("/api/v1/bulletins/%d/acknowledge", bulletin.ID), nil).wantError(t, 409, art28.ECONFLICT, "acknowledged_at")
 			ada.call("POST", "/api/v1/services", svcIn).wantError(t, 403, art28.EFORBIDDEN, "")
 
 			// API keys: a customer-bound key, revoked.

@@ -34,6 +34,7 @@ type Services struct {
 	Subscriptions art28.SubscriptionService
 	Webhooks      art28.WebhookService
 	Incidents     art28.IncidentService
+	Bulletins     art28.BulletinService
 }
 
 // Config is what the server needs besides the services.
@@ -93,7 +94,7 @@ func New(svc Services, cfg Config) *Server {
 	}
 	s := &Server{svc: svc, cfg: cfg, log: cfg.Logger, limiter: newLimiter(cfg.Now)}
 	mux := http.NewServeMux()
-	for _, table := range [][]Route{s.apiRoutes(), s.subprocessorAPIRoutes(), s.incidentAPIRoutes(), s.uiRoutes(), s.subprocessorUIRoutes(), s.incidentUIRoutes(),
+	for _, table := range [][]Route{s.apiRoutes(), s.subprocessorAPIRoutes(), s.incidentAPIRoutes(), s.bulletinAPIRoutes(), s.uiRoutes(), s.subprocessorUIRoutes(), s.incidentUIRoutes(),
 		s.publicRoutes(), s.setupRoutes()} {
 		s.routes = append(s.routes, table...)
 	}

@@ -20,6 +20,7 @@ type tenant struct {
 	customer, contact, agreement   int64
 	duty, notice, webhook          int64
 	incident, breachNotice         int64
+	bulletin                       int64
 	user, key                      int64
 	adminEmail, adminPass, keyText string
 }
@@ -54,6 +55,11 @@ func newTenant(t *testing.T, app *testrig.App, name string, service int64) tenan
 	tn.duty = du.ID
 	tn.notice, tn.webhook = announceTo(t, app, tn, service)
 	tn.incident, tn.breachNotice = breachOf(t, app, tn)
+	b := &art28.Bulletin{Kind: art28.BulletinDisruption, Title: "An outage", Body: "Backups were late for a day.", CustomerIDs: []int64{tn.customer}}
+	if err := s.Bulletins.IssueBulletin(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	tn.bulletin = b.ID
 	u := &art28.User{Email: tn.adminEmail, Name: name + " Admin", Role: art28.RoleCustomerAdmin, CustomerID: c.ID}
 	if err := s.Users.CreateUser(ctx, u, tn.adminPass); err != nil {
 		t.Fatal(err)
@@ -152,6 +158,8 @@ func (tn tenant) idFor(resource string) (int64, bool) {
 		return tn.incident, true
 	case "breach-notices":
 		return tn.breachNotice, true
+	case "bulletins":
+		return tn.bulletin, true
 	}
 	return 0, false
 }
@@ -293,6 +301,7 @@ func TestTenantIsolation(t *testing.T) {
 					{path("/api/v1/notices?customer_id=%d", b.customer), 0},
 					{path("/api/v1/deliveries?customer_id=%d", b.customer), 0},
 					{"/api/v1/incidents", 1},
+					{"/api/v1/bulletins", 1},
 					{"/api/v1/activity?limit=500", 3},
 					{"/api/v1/users", 0},
 					{path("/api/v1/customers/%d/users", a.customer), 1},

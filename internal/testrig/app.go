@@ -44,7 +44,7 @@ func NewApp(t testing.TB, d store.Dialect) *App {
 		Processor: all.Processor, Services: all.Services, Customers: all.Customers, Agreements: all.Agreements,
 		Users: all.Users, APIKeys: all.APIKeys, Activities: all.Activities, Terms: all.Terms, Duties: all.Duties,
 		Subprocessors: all.Subprocessors, Changes: all.Changes, Transfers: all.Transfers, Deliveries: all.Deliveries,
-		Webhooks: all.Webhooks, Incidents: all.Incidents, Subscriptions: all.Subscriptions,
+		Webhooks: all.Webhooks, Incidents: all.Incidents, Bulletins: all.Bulletins, Subscriptions: all.Subscriptions,
 	}, web.Config{
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Ready:   db.CheckSchema,
