@@ -164,6 +164,9 @@ func Load(ctx context.Context, all store.AllServices) ([]Credential, error) {
 	if err := demoSubprocessors(sys, all, serviceIDs); err != nil {
 		return nil, fmt.Errorf("demo sub-processors: %w", err)
 	}
+	if err := demoIncidents(sys, all); err != nil {
+		return nil, fmt.Errorf("demo incidents: %w", err)
+	}
 	return creds, nil
 }
 
