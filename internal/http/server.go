@@ -94,7 +94,7 @@ func New(svc Services, cfg Config) *Server {
 	}
 	s := &Server{svc: svc, cfg: cfg, log: cfg.Logger, limiter: newLimiter(cfg.Now)}
 	mux := http.NewServeMux()
-	for _, table := range [][]Route{s.apiRoutes(), s.subprocessorAPIRoutes(), s.incidentAPIRoutes(), s.bulletinAPIRoutes(), s.uiRoutes(), s.subprocessorUIRoutes(), s.incidentUIRoutes(),
+	for _, table := range [][]Route{s.apiRoutes(), s.subprocessorAPIRoutes(), s.incidentAPIRoutes(), s.bulletinAPIRoutes(), s.uiRoutes(), s.subprocessorUIRoutes(), s.incidentUIRoutes(), s.bulletinUIRoutes(),
 		s.publicRoutes(), s.setupRoutes()} {
 		s.routes = append(s.routes, table...)
 	}
