@@ -50,6 +50,6 @@ func demoIncidents(ctx context.Context, all store.AllServices) error {
 		return err
 	}
 	return all.Bulletins.IssueBulletin(ctx, &art28.Bulletin{Kind: art28.BulletinAuthorityAction, Title: "An inspection by our supervisory authority",
-		Body: "The supervisory authority will inspect our Karlsruhe data centre next month. Your data are not affected; we tell you as our agreement asks.",
+		Body:       "The supervisory authority will inspect our Karlsruhe data centre next month. Your data are not affected; we tell you as our agreement asks.",
 		AllRunning: true})
 }
