@@ -101,3 +101,48 @@ func TestOutboxDeliversBulletin(t *testing.T) {
 		}
 	})
 }
+
+// A change notice and a breach notice that share an ID, delivered in one
+// batch, each get their own message.
+func TestOutboxKeepsEventsApart(t *testing.T) {
+	db := testrig.OpenDB(t, store.SQLite)
+	sink, err := smtpsink.Start("127.0.0.1:0", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	all := announced(t, db, "") // change notice 1, to Globex
+	globex, _, _ := all.Customers.Customers(testrig.As(art28.SystemActor), art28.CustomerFilter{Query: "Globex"})
+	aware := db.Now().Add(-time.Hour)
+	inc := &art28.Incident{Title: "Backup bucket publicly readable", Description: "Public reads.", Reporter: "On call",
+		DetectedAt: aware, AwareAt: aware, Affected: []art28.Affected{{CustomerID: globex[0].ID}}}
+	po := testrig.As(testrig.PrivacyOfficer)
+	if err := all.Incidents.RecordIncident(po, inc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := all.Incidents.Assess(po, inc.ID, art28.AssessBreach, "Exposed."); err != nil {
+		t.Fatal(err)
+	}
+	notices, err := all.Incidents.IssueNotices(po, inc.ID, art28.BreachContent{Nature: "Reads.", DPO: "Dana", Consequences: "Little.",
+		Measures: "Closed.", ToFollow: []art28.NoticePart{art28.PartSubjects, art28.PartRecords}})
+	if err != nil || len(notices) != 1 || notices[0].ID != 1 {
+		t.Fatalf("the breach notice: %v %+v", err, notices)
+	}
+	o := outbox.New(db, outbox.Config{Mail: newSender(t, sink), From: netmail.Address{Address: "privacy@processor.example"},
+		BaseURL: "https://art28.processor.example", Workers: 1})
+	if _, err := o.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	breach, change := 0, 0
+	for _, m := range sink.Messages() {
+		switch {
+		case strings.Contains(m.Subject, "breach"):
+			breach++
+		case strings.Contains(string(m.Data), "Hosting GmbH"):
+			change++
+		}
+	}
+	if breach != 2 || change != 2 { // Globex's DPO and legal contact, for each
+		t.Fatalf("%d breach and %d change messages, want 2 and 2", breach, change)
+	}
+}

@@ -24,7 +24,11 @@ type composer struct {
 	rendered map[renderKey]rendered
 }
 
+// renderKey names one rendering: notice IDs are per event (a breach
+// notice and a change notice may share a number), so the event is part of
+// the key.
 type renderKey struct {
+	event  string
 	notice int64
 	lang   string
 }
@@ -77,7 +81,7 @@ func (c *composer) email(ctx context.Context, d *art28.Delivery) (*mail.Message,
 	default:
 		return nil, permanent(fmt.Errorf("no email is written for event %q", d.Event))
 	}
-	key := renderKey{d.NoticeID, d.Language}
+	key := renderKey{d.Event, d.NoticeID, d.Language}
 	c.mu.Lock()
 	r, ok := c.rendered[key]
 	c.mu.Unlock()

@@ -49,7 +49,7 @@ func (c *composer) breachData(ctx context.Context, m *store.BreachMailing) (*mai
 }
 
 func (c *composer) breachEmail(ctx context.Context, d *art28.Delivery) (*mail.Message, error) {
-	key := renderKey{d.NoticeID, d.Language}
+	key := renderKey{d.Event, d.NoticeID, d.Language}
 	c.mu.Lock()
 	r, ok := c.rendered[key]
 	c.mu.Unlock()
