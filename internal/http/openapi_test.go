@@ -445,7 +445,12 @@ func TestOpenAPIConformance(t *testing.T) {
 				wantError(t, 422, art28.EINVALID, "assessment")
 			clocks := decodeAs[list[art28.BreachClock]](t, po.call("POST", path("/api/v1/incidents/%d/assess", inc.ID),
 				map[string]any{"assessment": "breach", "reason": "Contact data were exposed."}).want(t, 200))
-			if clocks.Total != 1 || !clocks.Items[0].DueAt.Equal(time.Date(2027, 3, 4, 8, 0, 0, 0, time.UTC)) {
+			// The agreement under terms runs on C8's 72 hours; the other
+			// running agreement, without terms, on the regulation's own
+			// without undue delay (a 24-hour target).
+			if clocks.Total != 2 || clocks.Items[0].Period != "without undue delay" ||
+				!clocks.Items[0].DueAt.Equal(time.Date(2027, 3, 2, 8, 0, 0, 0, time.UTC)) ||
+				!clocks.Items[1].DueAt.Equal(time.Date(2027, 3, 4, 8, 0, 0, 0, time.UTC)) {
 				t.Errorf("clocks: %+v", clocks)
 			}
 			po.call("GET", path("/api/v1/incidents/%d/clocks", inc.ID), nil).want(t, 200)
@@ -482,8 +487,8 @@ func TestOpenAPIConformance(t *testing.T) {
 				kinds = append(kinds, e.Kind)
 			}
 			if doc.Customer.LegalName != "Acme GmbH" || doc.Breach.Subjects == nil || *doc.Breach.Subjects != 120 ||
-				!slices.Equal(doc.Breach.ToFollow, []string{"records"}) || len(doc.Agreements) != 1 ||
-				!slices.Equal(doc.Agreements[0].ClauseIDs, []string{"C8"}) || doc.Agreements[0].OnTime == nil ||
+				!slices.Equal(doc.Breach.ToFollow, []string{"records"}) || len(doc.Agreements) != 2 ||
+				!slices.Equal(doc.Agreements[1].ClauseIDs, []string{"C8"}) || doc.Agreements[1].OnTime == nil ||
 				!slices.Contains(kinds, "closed") {
 				t.Errorf("documentation: %+v", doc)
 			}

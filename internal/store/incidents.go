@@ -337,11 +337,7 @@ func openClocks(ctx context.Context, tx *Tx, db *DB, a art28.Actor, i *art28.Inc
 	if err != nil || len(targets) == 0 {
 		return 0, err
 	}
-	type clockTerms struct {
-		clause *art28.ClauseTerms
-		due    time.Time
-	}
-	byTerms := map[*art28.Terms]*clockTerms{}
+	byTerms := map[*art28.Terms]*clockTerms{} // nil: the agreement has no terms
 	duties := newBulkInsert(tx, "duties", dutyInsertColumns, "id, agreement_id", fanoutBatch)
 	clocks := newBulkInsert(tx, "breach_clocks", `incident_id, agreement_id, customer_id, clause_ids, period, aware_at, due_at,
 		duty_id`, "", fanoutBatch)
@@ -358,18 +354,11 @@ func openClocks(ctx context.Context, tx *Tx, db *DB, a art28.Actor, i *art28.Inc
 			if err != nil {
 				return n, err
 			}
-			if tm == nil || tm.Clauses[art28.BreachNotification] == nil || tm.Clauses[art28.BreachNotification].Period == nil {
-				// No clock to run on: the regulation's own is without
-				// undue delay, which a person sets; the timeline shows it.
-				continue
-			}
 			ct, ok := byTerms[tm]
 			if !ok {
-				due, err := tm.Deadline(art28.BreachNotification, i.AwareAt, lookupCalendar(tm.Calendar))
-				if err != nil {
+				if ct, err = breachClockOf(tm, i.AwareAt); err != nil {
 					return n, err
 				}
-				ct = &clockTerms{clause: tm.Clauses[art28.BreachNotification], due: due.UTC().Truncate(time.Microsecond)}
 				byTerms[tm] = ct
 			}
 			batch, terms = append(batch, t), append(terms, ct)
@@ -401,6 +390,39 @@ func openClocks(ctx context.Context, tx *Tx, db *DB, a art28.Actor, i *art28.Inc
 		return n, err
 	}
 	return n, acts.exec(ctx)
+}
+
+// clockTerms is the breach clock of one set of terms.
+type clockTerms struct {
+	clause *art28.ClauseTerms
+	due    time.Time
+}
+
+// defaultBreachClause is the clock of an agreement whose terms set none
+// (or that has no terms): the regulation's own, without undue delay
+// (Art. 33(2)), run on a 24-hour target so that it is not forgotten.
+var defaultBreachClause = func() *art28.ClauseTerms {
+	p, err := art28.ParsePeriod("without undue delay", "24 hours")
+	if err != nil {
+		panic(err)
+	}
+	return &art28.ClauseTerms{Period: &p, Implements: []string{}}
+}()
+
+// breachClockOf computes the deadline of a breach under terms (nil: none).
+func breachClockOf(tm *art28.Terms, aware time.Time) (*clockTerms, error) {
+	if c := termsClause(tm, art28.BreachNotification); c != nil && c.Period != nil {
+		due, err := tm.Deadline(art28.BreachNotification, aware, lookupCalendar(tm.Calendar))
+		if err != nil {
+			return nil, err
+		}
+		return &clockTerms{clause: c, due: due.UTC().Truncate(time.Microsecond)}, nil
+	}
+	due, err := defaultBreachClause.Period.Deadline(aware, time.UTC, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	return &clockTerms{clause: defaultBreachClause, due: due.UTC().Truncate(time.Microsecond)}, nil
 }
 
 // The columns insertDuty and Tx.record write, for batches of them.

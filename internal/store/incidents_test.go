@@ -188,3 +188,28 @@ func TestBreachOnEachAgreementsClock(t *testing.T) {
 		testrig.WantError(t, err, art28.ECONFLICT, "state")
 	}, store.WithClock(func() time.Time { return clock }))
 }
+
+// An affected agreement whose terms set no breach clock (here: no terms at
+// all) runs on the regulation's own, without undue delay, on a 24-hour
+// target: no affected customer is left without a notice.
+func TestBreachClockWithoutTerms(t *testing.T) {
+	testrig.EachDB(t, func(t *testing.T, db *store.DB) {
+		f := testrig.Seed(t, db)
+		all := store.All(db)
+		po := testrig.As(testrig.PrivacyOfficer)
+		globex := f.Agreements["globex"] // active, no terms in the fixtures
+		aware := db.Now().Add(-time.Hour).Truncate(time.Second)
+		inc := &art28.Incident{Title: "Exposure", Description: "Records were exposed.", Reporter: "On call", DetectedAt: aware,
+			AwareAt: aware, Affected: []art28.Affected{{CustomerID: globex.CustomerID}}}
+		if err := all.Incidents.RecordIncident(po, inc); err != nil {
+			t.Fatal(err)
+		}
+		clocks, err := all.Incidents.Assess(po, inc.ID, art28.AssessBreach, "Personal data exposed.")
+		if err != nil || len(clocks) != 1 {
+			t.Fatalf("clocks: %v %+v", err, clocks)
+		}
+		if c := clocks[0]; c.Period != "without undue delay" || !c.DueAt.Equal(aware.Add(24*time.Hour)) || c.AgreementID != globex.ID {
+			t.Fatalf("the default clock: %+v", c)
+		}
+	})
+}
