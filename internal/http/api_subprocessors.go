@@ -154,31 +154,18 @@ func (s *Server) apiExportSubprocessors(w http.ResponseWriter, r *http.Request) 
 			break
 		}
 	}
-	names, err := s.serviceNameIndex(r)
+	name, err := s.uiServiceNames(r.Context())
 	if err != nil {
 		return err
 	}
 	var b bytes.Buffer
-	if err := art28.WriteSubprocessorsCSV(&b, all, func(id int64) string { return names[id] }, false); err != nil {
+	if err := art28.WriteSubprocessorsCSV(&b, all, name, false); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="subprocessors.csv"`)
 	_, err = w.Write(b.Bytes())
 	return err
-}
-
-// serviceNameIndex maps every service's ID to its name.
-func (s *Server) serviceNameIndex(r *http.Request) (map[int64]string, error) {
-	list, _, err := s.svc.Services.Services(r.Context(), art28.ServiceFilter{Page: art28.Page{Limit: art28.MaxLimit}})
-	if err != nil {
-		return nil, err
-	}
-	names := make(map[int64]string, len(list))
-	for _, svc := range list {
-		names[svc.ID] = svc.Name
-	}
-	return names, nil
 }
 
 // importResult says how many entries a CSV import created.

@@ -145,7 +145,8 @@ func (s *Server) loadRegister(r *http.Request) (*registerPage, error) {
 	return d, nil
 }
 
-// uiServiceNames returns a function naming a service ID.
+// uiServiceNames returns a function naming a service ID, for pages and the
+// register's CSV export alike.
 func (s *Server) uiServiceNames(ctx context.Context) (func(int64) string, error) {
 	list, _, err := s.svc.Services.Services(ctx, art28.ServiceFilter{Page: art28.Page{Limit: art28.MaxLimit}})
 	if err != nil {
