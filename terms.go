@@ -20,11 +20,24 @@ const (
 	DataLocation       ClauseKey = "data_location"
 	TransferSafeguards ClauseKey = "transfer_safeguards"
 	RequestForwarding  ClauseKey = "request_forwarding"
+
+	// The other notices (bulletins): the period, if any, runs from when
+	// the processor learned of the event.
+	DisruptionNotice      ClauseKey = "disruption_notice"       // G7.4
+	ViolationNotice       ClauseKey = "violation_notice"        // G7.4, G6.2
+	AuthorityActionNotice ClauseKey = "authority_action_notice" // G6.3
+	SeizureNotice         ClauseKey = "seizure_notice"          // G6.4: seizure, confiscation, insolvency
+	LegalObligationNotice ClauseKey = "legal_obligation_notice" // G4.5
+	MeasuresNotice        ClauseKey = "measures_notice"         // G5.11
+	CertificationNotice   ClauseKey = "certification_notice"    // G8.6
+	DPOChangeNotice       ClauseKey = "dpo_change_notice"       // G5.5
 )
 
 // ClauseKeys lists the clause keys of format v1.
 var ClauseKeys = []ClauseKey{BreachNotification, SubprocessorNotice, AuditNotice, AuditFrequency,
-	TerminationNotice, RetrievalWindow, EndOfContract, DataLocation, TransferSafeguards, RequestForwarding}
+	TerminationNotice, RetrievalWindow, EndOfContract, DataLocation, TransferSafeguards, RequestForwarding,
+	DisruptionNotice, ViolationNotice, AuthorityActionNotice, SeizureNotice, LegalObligationNotice, MeasuresNotice,
+	CertificationNotice, DPOChangeNotice}
 
 // Terms are the operative terms of one agreement template: its zone and
 // working-day calendar, and its clauses by key.

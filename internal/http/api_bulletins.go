@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/art28/art28"
 )
@@ -15,6 +16,8 @@ func (s *Server) bulletinAPIRoutes() []Route {
 		{Pattern: "POST /api/v1/bulletins", Handle: s.apiIssueBulletin},
 		{Pattern: "GET /api/v1/bulletins/{id}", Scoped: true, Handle: s.apiGetBulletin},
 		{Pattern: "POST /api/v1/bulletins/{id}/acknowledge", Scoped: true, Handle: s.apiAcknowledgeBulletin},
+		{Pattern: "GET /api/v1/bulletins/{id}/recipients", Handle: s.apiBulletinRecipients},
+		{Pattern: "POST /api/v1/bulletins/{id}/send", Handle: s.apiSendBulletin},
 	}
 }
 
@@ -29,11 +32,14 @@ func (s *Server) apiListBulletins(w http.ResponseWriter, r *http.Request) error 
 
 // bulletinInput issues a bulletin.
 type bulletinInput struct {
-	Kind        art28.BulletinKind `json:"kind"`
-	Title       string             `json:"title"`
-	Body        string             `json:"body"`
-	AllRunning  bool               `json:"all_running"`
-	CustomerIDs []int64            `json:"customer_ids"`
+	Kind           art28.BulletinKind `json:"kind"`
+	Title          string             `json:"title"`
+	Body           string             `json:"body"`
+	AllRunning     bool               `json:"all_running"`
+	CustomerIDs    []int64            `json:"customer_ids"`
+	OccurredAt     *time.Time         `json:"occurred_at"`
+	ProcessingFrom *time.Time         `json:"processing_from"`
+	WithheldReason string             `json:"withheld_reason"`
 }
 
 func (s *Server) apiIssueBulletin(w http.ResponseWriter, r *http.Request) error {
@@ -41,7 +47,11 @@ func (s *Server) apiIssueBulletin(w http.ResponseWriter, r *http.Request) error 
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	b := &art28.Bulletin{Kind: in.Kind, Title: in.Title, Body: in.Body, AllRunning: in.AllRunning, CustomerIDs: in.CustomerIDs}
+	b := &art28.Bulletin{Kind: in.Kind, Title: in.Title, Body: in.Body, AllRunning: in.AllRunning, CustomerIDs: in.CustomerIDs,
+		ProcessingFrom: in.ProcessingFrom, WithheldReason: in.WithheldReason}
+	if in.OccurredAt != nil {
+		b.OccurredAt = *in.OccurredAt
+	}
 	if err := s.svc.Bulletins.IssueBulletin(r.Context(), b); err != nil {
 		return err
 	}
@@ -66,6 +76,33 @@ func (s *Server) apiAcknowledgeBulletin(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	b, err := s.svc.Bulletins.AcknowledgeBulletin(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return ok(w, b)
+}
+
+func (s *Server) apiBulletinRecipients(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Bulletins.BulletinRecipients(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []*art28.BulletinRecipient{}
+	}
+	return ok(w, newList(list, len(list), art28.Page{Limit: len(list)}))
+}
+
+func (s *Server) apiSendBulletin(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	b, err := s.svc.Bulletins.SendBulletin(r.Context(), id)
 	if err != nil {
 		return err
 	}

@@ -520,6 +520,17 @@ func TestOpenAPIConformance(t *testing.T) {
 				"body": "The authority inspects our data centre on 3 March.", "customer_ids": []int64{cust.ID}}).want(t, 201))
 			po.call("GET", "/api/v1/bulletins?limit=5", nil).want(t, 200)
 			po.call("GET", path("/api/v1/bulletins/%d", bulletin.ID), nil).want(t, 200)
+			po.call("GET", path("/api/v1/bulletins/%d/recipients", bulletin.ID), nil).want(t, 200)
+			po.call("POST", path("/api/v1/bulletins/%d/send", bulletin.ID), nil).wantError(t, 409, art28.ECONFLICT, "sent_at")
+			// A legal obligation the law forbids telling yet (G4.5): recorded, then sent.
+			withheld := decodeAs[struct {
+				ID int64 `json:"id"`
+			}](t, po.call("POST", "/api/v1/bulletins", map[string]any{"kind": "legal_obligation", "title": "A court order",
+				"body": "A court orders us to keep access logs.", "customer_ids": []int64{cust.ID},
+				"processing_from": "2030-01-01T00:00:00Z", "withheld_reason": "The order forbids telling yet."}).want(t, 201))
+			po.call("POST", "/api/v1/bulletins", map[string]any{"kind": "disruption", "title": "x", "body": "x", "all_running": true,
+				"occurred_at": "2999-01-01T00:00:00Z"}).wantError(t, 422, art28.EINVALID, "occurred_at")
+			po.call("POST", path("/api/v1/bulletins/%d/send", withheld.ID), nil).want(t, 200)
 
 			// Users: processor staff need the owner; customer staff.
 			userIn := map[string]any{"email": "oscar@hosting.example", "name": "Oscar", "role": "operator", "password": "a long enough password"}

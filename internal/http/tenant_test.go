@@ -195,6 +195,10 @@ var notCustomerRecords = map[string]bool{
 	"/api/v1/subprocessors/{id}/reviews": true,
 	"/api/v1/changes/{id}":               true,
 	"/api/v1/changes/{id}/withdraw":      true,
+	// A bulletin's recipient list and sending a withheld one are the
+	// processor's alone: a customer is refused both (TestBulletinDeadlines).
+	"/api/v1/bulletins/{id}/recipients": true,
+	"/api/v1/bulletins/{id}/send":       true,
 }
 
 // scopedBodies are valid bodies for the Scoped routes that take one, so

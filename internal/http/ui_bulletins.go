@@ -21,6 +21,8 @@ func (s *Server) bulletinUIRoutes() []Route {
 	return []Route{
 		{Pattern: "GET /bulletins", Handle: s.uiBulletins},
 		{Pattern: "POST /bulletins", Handle: s.uiIssueBulletin},
+		{Pattern: "GET /bulletins/{id}", Handle: s.uiBulletin},
+		{Pattern: "POST /bulletins/{id}/send", Handle: s.uiSendBulletin},
 
 		{Pattern: "GET /portal/bulletins", Handle: s.uiPortalBulletins},
 		{Pattern: "POST /portal/bulletins/{id}/acknowledge", Handle: s.uiPortalAcknowledgeBulletin},
@@ -75,6 +77,11 @@ type bulletinKindOption struct {
 // bulletinForm holds the form of a bulletin as typed.
 type bulletinForm struct {
 	Kind, Title, Body string
+	// OccurredAt (when we learned of it) and ProcessingFrom (a legal
+	// obligation's start) are datetime-local values in Zone; an empty
+	// OccurredAt means now.
+	OccurredAt, ProcessingFrom, Zone string
+	WithheldReason                   string
 	// Recipients is "all" (every customer with a running agreement) or
 	// "chosen" (the customers ticked).
 	Recipients string
@@ -94,6 +101,9 @@ func (bulletinForm) Kinds() []bulletinKindOption {
 	return out
 }
 
+// Zones are the zones the form's times may be read in.
+func (bulletinForm) Zones() []zoneOption { return incidentZones }
+
 // More reports whether the search finds more customers than the form
 // shows.
 func (f bulletinForm) More() bool { return f.Found > customerPickerSize }
@@ -101,7 +111,8 @@ func (f bulletinForm) More() bool { return f.Found > customerPickerSize }
 func readBulletinForm(r *http.Request) (bulletinForm, error) {
 	f := r.PostFormValue
 	form := bulletinForm{Kind: f("kind"), Title: f("title"), Body: f("body"), Recipients: f("recipients"),
-		Query: strings.TrimSpace(f("q"))}
+		Query: strings.TrimSpace(f("q")), OccurredAt: strings.TrimSpace(f("occurred_at")),
+		ProcessingFrom: strings.TrimSpace(f("processing_from")), Zone: f("zone"), WithheldReason: f("withheld_reason")}
 	if form.Recipients != "chosen" {
 		form.Recipients = "all"
 	}
@@ -111,15 +122,32 @@ func readBulletinForm(r *http.Request) (bulletinForm, error) {
 }
 
 // bulletin is the bulletin the form describes: to every customer with a
-// running agreement, or to the customers ticked.
-func (f bulletinForm) bulletin() *art28.Bulletin {
-	b := &art28.Bulletin{Kind: art28.BulletinKind(f.Kind), Title: f.Title, Body: f.Body}
+// running agreement, or to the customers ticked. EINVALID for a time
+// that cannot be read.
+func (f bulletinForm) bulletin() (*art28.Bulletin, error) {
+	b := &art28.Bulletin{Kind: art28.BulletinKind(f.Kind), Title: f.Title, Body: f.Body, WithheldReason: f.WithheldReason}
 	if f.Recipients == "all" {
 		b.AllRunning = true
 	} else {
 		b.CustomerIDs = f.Chosen
 	}
-	return b
+	loc, err := incidentZone(f.Zone)
+	if err != nil {
+		return nil, err
+	}
+	if f.OccurredAt != "" {
+		if b.OccurredAt, err = parseInZone("occurred_at", f.OccurredAt, loc); err != nil {
+			return nil, err
+		}
+	}
+	if f.ProcessingFrom != "" {
+		t, err := parseInZone("processing_from", f.ProcessingFrom, loc)
+		if err != nil {
+			return nil, err
+		}
+		b.ProcessingFrom = &t
+	}
+	return b, nil
 }
 
 // bulletinsPage is the staff's list of bulletins with the form that
@@ -183,7 +211,7 @@ func (s *Server) renderBulletins(w http.ResponseWriter, r *http.Request, status 
 }
 
 func (s *Server) uiBulletins(w http.ResponseWriter, r *http.Request) error {
-	return s.renderBulletins(w, r, http.StatusOK, bulletinForm{Recipients: "all"})
+	return s.renderBulletins(w, r, http.StatusOK, bulletinForm{Recipients: "all", Zone: "UTC"})
 }
 
 // uiIssueBulletin issues a bulletin; the form's "Find" button instead
@@ -202,7 +230,9 @@ func (s *Server) uiIssueBulletin(w http.ResponseWriter, r *http.Request) error {
 	}
 	var b *art28.Bulletin
 	if err == nil {
-		b = form.bulletin()
+		b, err = form.bulletin()
+	}
+	if err == nil {
 		err = s.svc.Bulletins.IssueBulletin(r.Context(), b)
 	}
 	if status, ok := correctable(err); ok {
@@ -212,7 +242,11 @@ func (s *Server) uiIssueBulletin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, fmt.Sprintf("/bulletins#bulletin-%d", b.ID),
+	if b.Withheld() {
+		return redirect(w, r, fmt.Sprintf("/bulletins/%d", b.ID),
+			fmt.Sprintf("The bulletin is recorded for %d customers and withheld: nothing is sent until you send it.", b.Recipients))
+	}
+	return redirect(w, r, fmt.Sprintf("/bulletins/%d", b.ID),
 		fmt.Sprintf("The bulletin is issued to %d customers: by email to their contacts, and in their portal, where they acknowledge it.", b.Recipients))
 }
 

@@ -85,14 +85,22 @@ func TestUIBulletins(t *testing.T) {
 	}
 
 	p = staff.submit("/bulletins", form).want(t, http.StatusOK)
-	if p.URL.Path != "/bulletins" || !strings.Contains(p.text(".flash"), "issued to 1 customers") {
-		t.Fatalf("after issuing: %s %q", p.URL, p.text(".flash"))
-	}
 	list, _, err := app.Store.Bulletins.Bulletins(testrig.As(testrig.Owner), art28.Page{})
 	if err != nil || len(list) != 1 {
 		t.Fatalf("stored: %v, %v", list, err)
 	}
 	id := list[0].ID
+	if p.URL.Path != fmt.Sprintf("/bulletins/%d", id) || !strings.Contains(p.text(".flash"), "issued to 1 customers") {
+		t.Fatalf("after issuing: %s %q", p.URL, p.text(".flash"))
+	}
+	// Its page: Globex told, no deadline (its agreement has no terms).
+	recipient := p.text(fmt.Sprintf("#recipient-%d", f.Customers["globex"].ID))
+	for _, want := range []string{"Globex", "no deadline", "not yet"} {
+		if !strings.Contains(recipient, want) {
+			t.Errorf("Globex's row on the bulletin's page lacks %q: %q", want, recipient)
+		}
+	}
+	p = staff.get("/bulletins").want(t, http.StatusOK)
 	row := p.text(fmt.Sprintf("#bulletin-%d", id))
 	for _, want := range []string{"Storage outage in FRA1", "Significant disruption or failure", "G7.4", testrig.OwnerEmail,
 		"every customer with a running agreement (1)", "0 of 1 acknowledged"} {
@@ -180,5 +188,59 @@ func TestUIBulletins(t *testing.T) {
 	reader.submit("/bulletins", form).want(t, http.StatusForbidden)
 	if bulletinTotal(t, app) != 1 {
 		t.Fatal("a read-only user issued a bulletin")
+	}
+}
+
+// A legal obligation the law forbids telling yet (G4.5) through the form:
+// a reason on a kind that may not be withheld, and a time in the future,
+// are refused by their fields; the withheld one is recorded, shown as
+// withheld, hidden from the customer, and sent from its page; a second
+// send is refused with 409 on the page.
+func TestUIWithheldBulletin(t *testing.T) {
+	app := testrig.NewApp(t, store.SQLite)
+	f := testrig.Seed(t, app.DB)
+	staff := newUIBrowser(t, app)
+	staff.signIn(testrig.OwnerEmail, testrig.OwnerPassword)
+	globex := f.Customers["globex"].ID
+	form := url.Values{"kind": {"disruption"}, "title": {"A court order to keep logs"}, "body": {"We must keep access logs for a year."},
+		"recipients": {"chosen"}, "customer_ids": {fmt.Sprint(globex)}, "zone": {"Europe/Berlin"},
+		"withheld_reason": {"The order forbids telling the customer until 1 June."}, "processing_from": {"2099-06-01T00:00"}}
+	p := staff.submit("/bulletins", form).want(t, http.StatusUnprocessableEntity)
+	if p.text("#err-processing_from") == "" && p.text("#err-withheld_reason") == "" {
+		t.Fatalf("no message by the field: %q", p.text(".error"))
+	}
+	form.Set("kind", "legal_obligation")
+	form.Set("occurred_at", "2099-01-01T00:00")
+	p = staff.submit("/bulletins", form).want(t, http.StatusUnprocessableEntity)
+	if p.text("#err-occurred_at") == "" {
+		t.Fatalf("no message by occurred_at: %q", p.text(".error"))
+	}
+	if bulletinTotal(t, app) != 0 {
+		t.Fatal("a refused bulletin was stored")
+	}
+	form.Del("occurred_at")
+	p = staff.submit("/bulletins", form).want(t, http.StatusOK)
+	if !strings.Contains(p.text(".flash"), "withheld") || !strings.Contains(p.text("dd.sent"), "withheld") {
+		t.Fatalf("after recording: %s %q %q", p.URL, p.text(".flash"), p.text("dd.sent"))
+	}
+	if due := p.text(fmt.Sprintf("#recipient-%d .due", globex)); !strings.Contains(due, "2099-05-31") {
+		t.Errorf("Globex's deadline is not the processing's start (Berlin midnight): %q", due)
+	}
+	send := p.URL.Path + "/send"
+	member := newUIBrowser(t, app)
+	member.signIn("member@globex.example", testrig.FixturePassword)
+	if strings.Contains(member.get("/portal/bulletins").text("main"), "court order") {
+		t.Fatal("Globex sees a withheld bulletin")
+	}
+	p = staff.submit(send, nil).want(t, http.StatusOK)
+	if !strings.Contains(p.text(".flash"), "sent to 1 customers") || strings.Contains(p.text("dd.sent"), "withheld") {
+		t.Fatalf("after sending: %q %q", p.text(".flash"), p.text("dd.sent"))
+	}
+	if !strings.Contains(member.get("/portal/bulletins").text("main"), "court order") {
+		t.Fatal("Globex does not see the sent bulletin")
+	}
+	p = staff.submit(send, nil).want(t, http.StatusConflict)
+	if !strings.Contains(p.text(".error"), "sent on") {
+		t.Errorf("a second send: %q", p.text(".error"))
 	}
 }

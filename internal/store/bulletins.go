@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/art28/art28"
 )
@@ -23,122 +24,167 @@ const eventBulletin = "bulletin"
 
 // bulletinColumns reads a bulletin with its counts; for a customer's
 // staff, acknowledged_at is their customer's.
-func bulletinColumns(a art28.Actor) (string, []any) {
-	cols := `b.id, b.kind, b.title, b.body, b.clause_ids, b.all_running, b.issued_at, b.issued_by,
+func bulletinColumns(a art28.Actor) string {
+	cols := `b.id, b.kind, b.title, b.body, b.clause_ids, b.all_running, b.occurred_at, b.processing_from, b.withheld_reason,
+		b.issued_at, b.issued_by, b.sent_at, b.sent_by,
 		(SELECT COUNT(*) FROM bulletin_recipients r WHERE r.bulletin_id = b.id),
+		(SELECT COUNT(*) FROM bulletin_recipients r WHERE r.bulletin_id = b.id AND r.due_at < b.sent_at),
 		(SELECT COUNT(*) FROM bulletin_recipients r WHERE r.bulletin_id = b.id AND r.acknowledged_at IS NOT NULL)`
 	if a.IsCustomer() {
-		return cols + `, (SELECT r.acknowledged_at FROM bulletin_recipients r WHERE r.bulletin_id = b.id AND r.customer_id = ?)`,
-			[]any{a.CustomerID}
+		return cols + `, r.acknowledged_at, r.due_at`
 	}
-	return cols + `, NULL`, nil
+	return cols + `, NULL, NULL`
+}
+
+// bulletinFrom is the FROM of a bulletin read: a customer's staff read
+// their own copy with it, and only once it was sent.
+func bulletinFrom(a art28.Actor) (string, []any) {
+	if !a.IsCustomer() {
+		return ` FROM bulletins b WHERE 1 = 1`, nil
+	}
+	return ` FROM bulletins b JOIN bulletin_recipients r ON r.bulletin_id = b.id AND r.customer_id = ?
+		WHERE b.sent_at IS NOT NULL`, []any{a.CustomerID}
 }
 
 func scanBulletin(row interface{ Scan(...any) error }) (*art28.Bulletin, error) {
 	b := &art28.Bulletin{}
 	var clauses string
-	var acked sql.NullTime
-	if err := row.Scan(&b.ID, &b.Kind, &b.Title, &b.Body, &clauses, &b.AllRunning, &b.IssuedAt, &b.IssuedBy, &b.Recipients,
-		&b.Acknowledged, &acked); err != nil {
+	var processing, sent, acked, due sql.NullTime
+	if err := row.Scan(&b.ID, &b.Kind, &b.Title, &b.Body, &clauses, &b.AllRunning, &b.OccurredAt, &processing, &b.WithheldReason,
+		&b.IssuedAt, &b.IssuedBy, &sent, &b.SentBy, &b.Recipients, &b.Late, &b.Acknowledged, &acked, &due); err != nil {
 		return nil, err
 	}
-	b.IssuedAt, b.AcknowledgedAt = b.IssuedAt.UTC(), timePtr(acked)
+	b.OccurredAt, b.IssuedAt = b.OccurredAt.UTC(), b.IssuedAt.UTC()
+	b.ProcessingFrom, b.SentAt, b.AcknowledgedAt, b.DueAt = timePtr(processing), timePtr(sent), timePtr(acked), timePtr(due)
 	var err error
 	b.ClauseIDs, err = fromJSON[[]string](clauses)
 	return b, err
 }
 
-// visibleBulletin is the condition that confines bulletins to a
-// customer's own.
-func visibleBulletin(a art28.Actor) (string, []any) {
-	if !a.IsCustomer() {
-		return "", nil
-	}
-	return ` AND EXISTS (SELECT 1 FROM bulletin_recipients r WHERE r.bulletin_id = b.id AND r.customer_id = ?)`, []any{a.CustomerID}
-}
-
-// IssueBulletin stores a bulletin, its recipients and their deliveries.
+// IssueBulletin stores a bulletin, its recipients and, unless it is
+// withheld, their deliveries.
 func (s *Bulletins) IssueBulletin(ctx context.Context, b *art28.Bulletin) (err error) {
 	defer art28.Wrap(&err, "store.IssueBulletin")
 	a, err := authorizeProcessorWrite(ctx, "bulletins")
 	if err != nil {
 		return err
 	}
-	if err := b.Validate(); err != nil {
+	if err := b.Validate(s.db.Now()); err != nil {
 		return err
 	}
-	return s.db.update(ctx, func(tx *Tx) error {
-		targets, err := bulletinTargets(ctx, tx, b)
-		if err != nil {
-			return err
-		}
-		b.IssuedAt, b.IssuedBy = tx.Now, a.Name
-		if b.ID, err = tx.insert(ctx, `INSERT INTO bulletins (kind, title, body, clause_ids, all_running, issued_at, issued_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, b.Kind, b.Title, b.Body, jsonText(b.ClauseIDs), b.AllRunning, b.IssuedAt, b.IssuedBy); err != nil {
-			return err
-		}
-		contacts, err := contactsOf(ctx, tx, targets)
-		if err != nil {
-			return err
-		}
-		deliveries := newBulkInsert(tx, "deliveries", deliveryInsertColumns, "", fanoutBatch)
-		defer deliveries.close()
-		for _, t := range targets {
-			id, err := tx.insert(ctx, `INSERT INTO bulletin_recipients (bulletin_id, customer_id) VALUES (?, ?)`, b.ID, t.customerID)
-			if err != nil {
-				return err
-			}
-			if err := queueDeliveries(ctx, deliveries, tx.Now, eventBulletin, id, t, []string{art28.ChannelEmail}, nil,
-				contacts[t.customerID]); err != nil {
-				return err
-			}
-		}
-		if err := deliveries.exec(ctx); err != nil {
-			return err
-		}
-		b.Recipients = len(targets)
-		return tx.record(ctx, a, "bulletin.issue", "bulletin", b.ID, 0,
-			fmt.Sprintf("issued %s bulletin %q to %d customers", b.Kind, b.Title, len(targets)))
-	})
+	return s.db.update(ctx, func(tx *Tx) error { return s.db.issueBulletin(ctx, tx, a, b) })
 }
 
-// bulletinTargets are the customers a bulletin goes to: those named (each
-// must exist), or every customer with a running agreement.
-func bulletinTargets(ctx context.Context, tx *Tx, b *art28.Bulletin) ([]target, error) {
-	q := `SELECT id, legal_name, language FROM customers WHERE `
-	var args []any
-	if b.AllRunning {
-		q += `EXISTS (SELECT 1 FROM agreements a WHERE a.customer_id = customers.id AND a.status IN (?, ?))`
-		args = []any{art28.AgreementActive, art28.AgreementTerminating}
-	} else {
-		q += `id IN (` + placeholders(len(b.CustomerIDs)) + `)`
-		for _, id := range b.CustomerIDs {
-			args = append(args, id)
+// issueBulletin writes a valid bulletin in tx: the bulletin, a recipient
+// row per customer with its deadline, and the deliveries unless withheld.
+func (db *DB) issueBulletin(ctx context.Context, tx *Tx, a art28.Actor, b *art28.Bulletin) error {
+	b.IssuedAt, b.IssuedBy = tx.Now, a.Name
+	if b.OccurredAt.IsZero() {
+		b.OccurredAt = tx.Now
+	}
+	b.OccurredAt = b.OccurredAt.UTC().Truncate(time.Microsecond)
+	plan, err := db.bulletinPlan(ctx, tx, b)
+	if err != nil {
+		return err
+	}
+	b.SentAt, b.SentBy = nil, ""
+	if b.WithheldReason == "" {
+		b.SentAt, b.SentBy = &tx.Now, a.Name
+	}
+	if b.ID, err = tx.insert(ctx, `INSERT INTO bulletins (kind, title, body, clause_ids, all_running, occurred_at, processing_from,
+		withheld_reason, issued_at, issued_by, sent_at, sent_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		b.Kind, b.Title, b.Body, jsonText(b.ClauseIDs), b.AllRunning, b.OccurredAt, nullTime(b.ProcessingFrom), b.WithheldReason,
+		b.IssuedAt, b.IssuedBy, nullTime(b.SentAt), b.SentBy); err != nil {
+		return err
+	}
+	ids := make([]int64, len(plan))
+	b.Late = 0
+	for i, c := range plan {
+		if ids[i], err = tx.insert(ctx, `INSERT INTO bulletin_recipients (bulletin_id, customer_id, due_at, clause_ids)
+			VALUES (?, ?, ?, ?)`, b.ID, c.t.customerID, nullTime(c.due), jsonText(c.clauseIDs)); err != nil {
+			return err
+		}
+		if b.SentAt != nil && c.due != nil && c.due.Before(*b.SentAt) {
+			b.Late++
 		}
 	}
-	rows, err := tx.query(ctx, q+` ORDER BY id`, args...)
+	b.Recipients = len(plan)
+	summary := fmt.Sprintf("issued %s bulletin %q to %d customers", b.Kind, b.Title, len(plan))
+	if b.SentAt == nil {
+		summary = fmt.Sprintf("recorded %s bulletin %q for %d customers, withheld: %s", b.Kind, b.Title, len(plan), b.WithheldReason)
+	} else if err := queueBulletin(ctx, tx, plan, ids); err != nil {
+		return err
+	}
+	return tx.record(ctx, a, "bulletin.issue", "bulletin", b.ID, 0, summary)
+}
+
+// queueBulletin writes the deliveries of each customer's copy.
+func queueBulletin(ctx context.Context, tx *Tx, plan []*bulletinCopy, recipientIDs []int64) error {
+	targets := make([]target, len(plan))
+	for i, c := range plan {
+		targets[i] = c.t
+	}
+	contacts, err := contactsOf(ctx, tx, targets)
+	if err != nil {
+		return err
+	}
+	deliveries := newBulkInsert(tx, "deliveries", deliveryInsertColumns, "", fanoutBatch)
+	defer deliveries.close()
+	for i, c := range plan {
+		if err := queueDeliveries(ctx, deliveries, tx.Now, eventBulletin, recipientIDs[i], c.t, c.channels, c.notify,
+			contacts[c.t.customerID]); err != nil {
+			return err
+		}
+	}
+	return deliveries.exec(ctx)
+}
+
+// SendBulletin sends a withheld bulletin: its deliveries are written now,
+// each customer's to the recipients its terms name.
+func (s *Bulletins) SendBulletin(ctx context.Context, id int64) (b *art28.Bulletin, err error) {
+	defer art28.Wrap(&err, "store.SendBulletin")
+	a, err := authorizeProcessorWrite(ctx, "bulletins")
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []target
-	for rows.Next() {
-		var t target
-		if err := rows.Scan(&t.customerID, &t.customer, &t.language); err != nil {
-			return nil, err
+	err = s.db.update(ctx, func(tx *Tx) error {
+		if b, err = findBulletin(ctx, tx, a, id); err != nil {
+			return err
 		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if !b.AllRunning && len(out) != len(b.CustomerIDs) {
-		return nil, art28.FieldError("customer_ids", "names a customer that does not exist")
-	}
-	if len(out) == 0 {
-		return nil, art28.FieldError("customer_ids", "no customer has a running agreement to send it to")
-	}
-	return out, nil
+		if b.SentAt != nil {
+			return conflict("sent_at", "It was sent on %s.", b.SentAt.Format("2006-01-02 15:04 UTC"))
+		}
+		// The plan is worked out again for its recipients and channels;
+		// the deadlines stay those recorded when it was issued.
+		customers, err := int64s(ctx, tx, `SELECT customer_id FROM bulletin_recipients WHERE bulletin_id = ? ORDER BY customer_id`, id)
+		if err != nil {
+			return err
+		}
+		ids, err := int64s(ctx, tx, `SELECT id FROM bulletin_recipients WHERE bulletin_id = ? ORDER BY customer_id`, id)
+		if err != nil {
+			return err
+		}
+		plan, err := s.db.bulletinPlan(ctx, tx, &art28.Bulletin{Kind: b.Kind, CustomerIDs: customers,
+			OccurredAt: b.OccurredAt, ProcessingFrom: b.ProcessingFrom})
+		if err != nil {
+			return err
+		}
+		if len(ids) != len(plan) {
+			return fmt.Errorf("bulletin %d: %d recipients but %d planned", id, len(ids), len(plan))
+		}
+		if err := queueBulletin(ctx, tx, plan, ids); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE bulletins SET sent_at = ?, sent_by = ? WHERE id = ?`, tx.Now, a.Name, id); err != nil {
+			return err
+		}
+		if b, err = findBulletin(ctx, tx, a, id); err != nil {
+			return err
+		}
+		return tx.record(ctx, a, "bulletin.send", "bulletin", id, 0,
+			fmt.Sprintf("sent the withheld %s bulletin %q to %d customers", b.Kind, b.Title, len(plan)))
+	})
+	return b, err
 }
 
 // Bulletin returns one bulletin; a customer's staff see their own.
@@ -156,10 +202,9 @@ func (s *Bulletins) Bulletin(ctx context.Context, id int64) (b *art28.Bulletin, 
 }
 
 func findBulletin(ctx context.Context, tx *Tx, a art28.Actor, id int64) (*art28.Bulletin, error) {
-	cols, colArgs := bulletinColumns(a)
-	cond, condArgs := visibleBulletin(a)
-	args := append(append(colArgs, id), condArgs...)
-	b, err := scanBulletin(tx.queryRow(ctx, `SELECT `+cols+` FROM bulletins b WHERE b.id = ?`+cond, args...))
+	cols := bulletinColumns(a)
+	from, args := bulletinFrom(a)
+	b, err := scanBulletin(tx.queryRow(ctx, `SELECT `+cols+from+` AND b.id = ?`, append(args, id)...))
 	if err == sql.ErrNoRows {
 		return nil, errNotFound("Bulletin", id)
 	}
@@ -183,14 +228,14 @@ func (s *Bulletins) Bulletins(ctx context.Context, p art28.Page) (list []*art28.
 		return nil, 0, err
 	}
 	p = p.Normalize()
-	cols, colArgs := bulletinColumns(a)
-	cond, condArgs := visibleBulletin(a)
+	cols := bulletinColumns(a)
+	from, args := bulletinFrom(a)
 	err = s.db.view(ctx, func(tx *Tx) error {
-		if total, err = tx.count(ctx, `SELECT COUNT(*) FROM bulletins b WHERE 1 = 1`+cond, condArgs...); err != nil {
+		if total, err = tx.count(ctx, `SELECT COUNT(*)`+from, args...); err != nil {
 			return err
 		}
-		rows, err := tx.query(ctx, `SELECT `+cols+` FROM bulletins b WHERE 1 = 1`+cond+` ORDER BY b.issued_at DESC, b.id DESC
-			LIMIT ? OFFSET ?`, append(append(colArgs, condArgs...), p.Limit, p.Offset)...)
+		rows, err := tx.query(ctx, `SELECT `+cols+from+` ORDER BY b.issued_at DESC, b.id DESC
+			LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
 		if err != nil {
 			return err
 		}
@@ -260,4 +305,48 @@ func (db *DB) BulletinMailing(ctx context.Context, recipientID int64) (m *Bullet
 		return err
 	})
 	return m, err
+}
+
+// BulletinRecipients lists each customer's copy of a bulletin with its
+// timeliness, by customer name.
+func (s *Bulletins) BulletinRecipients(ctx context.Context, id int64) (list []*art28.BulletinRecipient, err error) {
+	defer art28.Wrap(&err, "store.BulletinRecipients")
+	a, err := authorize(ctx, art28.PermRead)
+	if err != nil {
+		return nil, err
+	}
+	if a.IsCustomer() {
+		return nil, art28.Errorf(art28.EFORBIDDEN, "The list of a bulletin's recipients is the processor's.")
+	}
+	err = s.db.view(ctx, func(tx *Tx) error {
+		if _, err := findBulletin(ctx, tx, a, id); err != nil {
+			return err
+		}
+		rows, err := tx.query(ctx, `SELECT r.customer_id, c.legal_name, r.due_at, r.clause_ids, b.sent_at, r.acknowledged_at,
+			r.acknowledged_by FROM bulletin_recipients r JOIN customers c ON c.id = r.customer_id
+			JOIN bulletins b ON b.id = r.bulletin_id WHERE r.bulletin_id = ? ORDER BY c.legal_name, c.id`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r := &art28.BulletinRecipient{}
+			var due, sent, acked sql.NullTime
+			var clauses string
+			if err := rows.Scan(&r.CustomerID, &r.Customer, &due, &clauses, &sent, &acked, &r.AcknowledgedBy); err != nil {
+				return err
+			}
+			r.DueAt, r.NotifiedAt, r.AcknowledgedAt = timePtr(due), timePtr(sent), timePtr(acked)
+			if r.ClauseIDs, err = fromJSON[[]string](clauses); err != nil {
+				return err
+			}
+			if r.DueAt != nil && r.NotifiedAt != nil && r.NotifiedAt.After(*r.DueAt) {
+				r.Late = r.NotifiedAt.Sub(*r.DueAt)
+				r.LateSeconds = int64(r.Late / time.Second)
+			}
+			list = append(list, r)
+		}
+		return rows.Err()
+	})
+	return list, err
 }

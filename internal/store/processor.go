@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"github.com/art28/art28"
 )
@@ -72,6 +73,58 @@ func (s *Processor) UpdateProfile(ctx context.Context, p *art28.ProcessorProfile
 			p.RepresentativeAddress, p.SupervisoryAuthority, p.UpdatedAt); err != nil {
 			return err
 		}
-		return tx.record(ctx, a, "processor.update", "processor_profile", 1, 0, changes(before, p))
+		if err := tx.record(ctx, a, "processor.update", "processor_profile", 1, 0, changes(before, p)); err != nil {
+			return err
+		}
+		return s.db.tellDPOChange(ctx, tx, a, before, p)
 	})
+}
+
+// tellDPOChange issues a dpo_change bulletin (G5.5) to every customer with
+// a running agreement when the DPO or the DPO's contact changed, in the
+// transaction that changed it: the customers hear of it from the moment it
+// holds. With no running agreement there is nobody to tell.
+func (db *DB) tellDPOChange(ctx context.Context, tx *Tx, a art28.Actor, before, after *art28.ProcessorProfile) error {
+	if before.DPOName == after.DPOName && before.DPOEmail == after.DPOEmail && before.DPOPhone == after.DPOPhone {
+		return nil
+	}
+	running, err := tx.count(ctx, `SELECT COUNT(*) FROM agreements WHERE status IN (?, ?)`,
+		art28.AgreementActive, art28.AgreementTerminating)
+	if err != nil || running == 0 {
+		return err
+	}
+	b := &art28.Bulletin{Kind: art28.BulletinDPOChange, AllRunning: true, Title: "Our data protection officer's contact details",
+		Body: dpoChangeBody(before, after)}
+	if err := b.Validate(tx.Now); err != nil {
+		return err
+	}
+	return db.issueBulletin(ctx, tx, a, b)
+}
+
+// dpoChangeBody says who the DPO is now and how to reach them, and who it
+// was before.
+func dpoChangeBody(before, after *art28.ProcessorProfile) string {
+	contact := func(p *art28.ProcessorProfile) string {
+		parts := []string{}
+		for _, v := range []string{p.DPOName, p.DPOEmail, p.DPOPhone} {
+			if v != "" {
+				parts = append(parts, v)
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
+	now, was := contact(after), contact(before)
+	var body string
+	switch {
+	case now == "":
+		body = "We no longer name a data protection officer."
+	case before.DPOName == after.DPOName || before.DPOName == "":
+		body = "Our data protection officer's contact details are now: " + now + "."
+	default:
+		body = "We have a new data protection officer: " + now + "."
+	}
+	if was != "" {
+		body += "\n\nBefore this change: " + was + "."
+	}
+	return body + "\n\nPlease use these details from now on for questions about the processing of your data."
 }

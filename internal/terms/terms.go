@@ -73,6 +73,15 @@ var own = map[art28.ClauseKey][]string{
 	art28.DataLocation:       {"allowed"},
 	art28.TransferSafeguards: {"allowed", "otherwise"},
 	art28.RequestForwarding:  nil,
+
+	art28.DisruptionNotice:      nil,
+	art28.ViolationNotice:       nil,
+	art28.AuthorityActionNotice: nil,
+	art28.SeizureNotice:         nil,
+	art28.LegalObligationNotice: nil,
+	art28.MeasuresNotice:        nil,
+	art28.CertificationNotice:   nil,
+	art28.DPOChangeNotice:       nil,
 }
 
 // Parse reads a terms file; name is used in error messages. It returns
