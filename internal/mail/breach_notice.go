@@ -1,7 +1,10 @@
 package mail
 
 import (
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/art28/art28"
 )
@@ -11,36 +14,76 @@ const NoticeBreach = "breach_notice"
 
 // BreachNotice is the data of the "breach_notice" message: one phase of
 // the notice of a personal data breach to one customer, with the contents
-// of Art. 33(3) (C8, G7.3). Numbers are already words ("about 120", or
-// empty when to follow); times are formatted in the agreement's zone.
+// of Art. 33(3) (C8, G7.3). As with the kinds of SubprocessorChange, what
+// reads differently in each language stays raw here and each language's
+// template writes it: times in the agreement's zone, to be formatted; the
+// numbers, nil when to follow; and the parts to follow, as parts.
 type BreachNotice struct {
 	ProcessorName, CustomerName string
 	IncidentTitle               string
-	Phase                       int // 1 for the first notice, then updates (Art. 33(4))
-	AwareAt, DueAt              string
+	Phase                       int       // 1 for the first notice, then updates (Art. 33(4))
+	AwareAt, DueAt              time.Time // in the agreement's zone; DueAt is zero without a clock
 	Nature                      string
 	DataCategories              []string
-	Subjects, Records           string
+	Subjects, Records           *Count // approximate; nil when to follow
 	DPO                         string
 	Consequences, Measures      string
 	Mitigation                  string
-	ToFollow                    []string // the parts that will follow, in words
+	ToFollow                    []art28.NoticePart // the parts that will follow
 	PortalURL                   string
 	Clauses                     []string
 }
 
+// Count is an approximate number of data subjects or records.
+type Count int64
+
+// Group writes c with sep between groups of three digits, so that each
+// template separates thousands the way its language does: "12,000",
+// "12.000", "12 000".
+func (c Count) Group(sep string) string {
+	s := strconv.FormatInt(int64(c), 10)
+	sign := ""
+	if c < 0 {
+		sign, s = "-", s[1:]
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	return sign + b.String()
+}
+
+// NewCount is n as a Count, nil when n is.
+func NewCount(n *int64) *Count {
+	if n == nil {
+		return nil
+	}
+	c := Count(*n)
+	return &c
+}
+
 // Validate reports the first field the message cannot be written without.
 func (d BreachNotice) Validate() error {
-	for _, f := range []struct{ name, value string }{
-		{"ProcessorName", d.ProcessorName}, {"CustomerName", d.CustomerName}, {"IncidentTitle", d.IncidentTitle},
-		{"AwareAt", d.AwareAt}, {"PortalURL", d.PortalURL},
-	} {
-		if strings.TrimSpace(f.value) == "" {
-			return art28.FieldError(f.name, "is required")
-		}
+	if err := required(map[string]string{"ProcessorName": d.ProcessorName, "CustomerName": d.CustomerName,
+		"IncidentTitle": d.IncidentTitle, "PortalURL": d.PortalURL}); err != nil {
+		return err
+	}
+	if d.AwareAt.IsZero() {
+		return art28.FieldError("AwareAt", "is required")
 	}
 	if d.Phase < 1 {
 		return art28.FieldError("Phase", "must be 1 or more")
 	}
-	return nil
+	// A part the templates have no words for would vanish from the list
+	// of what is still to come.
+	for _, p := range d.ToFollow {
+		if !slices.Contains(art28.NoticeParts, p) {
+			return art28.FieldError("ToFollow", "%q is not a part of a notice", p)
+		}
+	}
+	// These go into the subject line, which must stay one line.
+	return oneLine(map[string]string{"ProcessorName": d.ProcessorName, "IncidentTitle": d.IncidentTitle})
 }

@@ -1,7 +1,7 @@
 package mail
 
 import (
-	"strings"
+	"slices"
 
 	"github.com/art28/art28"
 )
@@ -11,10 +11,12 @@ const NoticeBulletin = "bulletin"
 
 // Bulletin is the data of the "bulletin" message: one of the notices the
 // agreements demand besides breaches and sub-processor changes (G7.4,
-// G6.2, G6.3, G6.4, G4.5, G5.11, G8.6, G5.5).
+// G6.2, G6.3, G6.4, G4.5, G5.11, G8.6, G5.5). Title and Body are the
+// processor's own words, as written; the kind is put in words by each
+// language's template.
 type Bulletin struct {
 	ProcessorName, CustomerName string
-	Kind                        string // in words: "a supervisory authority acts", ...
+	Kind                        art28.BulletinKind
 	Title, Body                 string
 	PortalURL                   string
 	Clauses                     []string
@@ -22,13 +24,15 @@ type Bulletin struct {
 
 // Validate reports the first field the message cannot be written without.
 func (d Bulletin) Validate() error {
-	for _, f := range []struct{ name, value string }{
-		{"ProcessorName", d.ProcessorName}, {"CustomerName", d.CustomerName}, {"Title", d.Title}, {"Body", d.Body},
-		{"PortalURL", d.PortalURL},
-	} {
-		if strings.TrimSpace(f.value) == "" {
-			return art28.FieldError(f.name, "is required")
-		}
+	if err := required(map[string]string{"ProcessorName": d.ProcessorName, "CustomerName": d.CustomerName,
+		"Title": d.Title, "Body": d.Body, "PortalURL": d.PortalURL}); err != nil {
+		return err
 	}
-	return nil
+	// A kind the templates have no words for would leave a gap in the
+	// message.
+	if !slices.Contains(art28.BulletinKinds, d.Kind) {
+		return art28.FieldError("Kind", "%q is not a kind of bulletin", d.Kind)
+	}
+	// These go into the subject line, which must stay one line.
+	return oneLine(map[string]string{"ProcessorName": d.ProcessorName, "Title": d.Title})
 }

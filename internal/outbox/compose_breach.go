@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	netmail "net/mail"
+	"slices"
 	"strconv"
 	"time"
 
@@ -26,24 +27,17 @@ func (c *composer) breachData(ctx context.Context, m *store.BreachMailing) (*mai
 	if err != nil {
 		loc = time.UTC
 	}
+	// The times, numbers and parts stay raw: each language's template
+	// writes them its own way.
 	n, content := m.Notice, m.Notice.Content
-	number := func(v *int64) string {
-		if v == nil {
-			return ""
-		}
-		return "about " + strconv.FormatInt(*v, 10)
-	}
 	d := &mail.BreachNotice{ProcessorName: orDefault(p.LegalName, "Your processor"), CustomerName: m.Customer,
-		IncidentTitle: m.Incident, Phase: n.Phase, AwareAt: m.AwareAt.In(loc).Format("2006-01-02 15:04 MST"),
-		Nature: content.Nature, DataCategories: content.DataCategories, Subjects: number(content.Subjects),
-		Records: number(content.Records), DPO: content.DPO, Consequences: content.Consequences, Measures: content.Measures,
-		Mitigation: content.Mitigation, PortalURL: fmt.Sprintf("%s/portal/incidents/%d", c.o.cfg.BaseURL, n.IncidentID),
+		IncidentTitle: m.Incident, Phase: n.Phase, AwareAt: m.AwareAt.In(loc), Nature: content.Nature,
+		DataCategories: content.DataCategories, Subjects: mail.NewCount(content.Subjects), Records: mail.NewCount(content.Records),
+		DPO: content.DPO, Consequences: content.Consequences, Measures: content.Measures, Mitigation: content.Mitigation,
+		ToFollow: slices.Clone(content.ToFollow), PortalURL: fmt.Sprintf("%s/portal/incidents/%d", c.o.cfg.BaseURL, n.IncidentID),
 		Clauses: m.Clauses}
 	if n.DueAt != nil {
-		d.DueAt = n.DueAt.In(loc).Format("2006-01-02 15:04 MST")
-	}
-	for _, part := range content.ToFollow {
-		d.ToFollow = append(d.ToFollow, string(part))
+		d.DueAt = n.DueAt.In(loc)
 	}
 	return d, nil
 }

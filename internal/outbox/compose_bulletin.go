@@ -12,15 +12,6 @@ import (
 	"github.com/art28/art28/internal/webhook"
 )
 
-// bulletinWords are the kinds of bulletin in words, for the message.
-var bulletinWords = map[art28.BulletinKind]string{
-	art28.BulletinDisruption: "a significant disruption", art28.BulletinViolation: "a violation of the agreement",
-	art28.BulletinAuthorityAction: "a supervisory authority acts", art28.BulletinSeizure: "a seizure or confiscation",
-	art28.BulletinInsolvency: "insolvency proceedings", art28.BulletinLegalObligation: "a legal obligation to process",
-	art28.BulletinMeasures: "measures no longer adequate", art28.BulletinCertification: "a revoked certification",
-	art28.BulletinDPOChange: "a change of our data protection officer",
-}
-
 func (c *composer) bulletinEmail(ctx context.Context, d *art28.Delivery) (*mail.Message, error) {
 	m, err := c.o.db.BulletinMailing(ctx, d.NoticeID)
 	if err != nil {
@@ -32,7 +23,7 @@ func (c *composer) bulletinEmail(ctx context.Context, d *art28.Delivery) (*mail.
 	}
 	b := m.Bulletin
 	subject, text, html, err := mail.Render(mail.NoticeBulletin, d.Language, mail.Bulletin{
-		ProcessorName: orDefault(p.LegalName, "Your processor"), CustomerName: m.Customer, Kind: bulletinWords[b.Kind],
+		ProcessorName: orDefault(p.LegalName, "Your processor"), CustomerName: m.Customer, Kind: b.Kind,
 		Title: b.Title, Body: b.Body, PortalURL: c.o.cfg.BaseURL + "/portal/bulletins", Clauses: b.ClauseIDs})
 	if err != nil {
 		return nil, permanent(err)
