@@ -11,8 +11,8 @@ import (
 // demoIncidents records two incidents: one assessed as no breach, and a
 // breach an hour old reaching three customers on their own clocks, whose
 // first notices went out saying the numbers of records will follow. It
-// also sends a bulletin
-// (G6.3) to every running customer.
+// also sends a bulletin (G6.3) to every running customer, and records a
+// legal obligation (G4.5) withheld because the law forbids telling yet.
 func demoIncidents(ctx context.Context, all store.AllServices) error {
 	customers, _, err := all.Customers.Customers(ctx, art28.CustomerFilter{Page: art28.Page{Limit: 6}})
 	if err != nil {
@@ -49,7 +49,16 @@ func demoIncidents(ctx context.Context, all store.AllServices) error {
 		ToFollow: []art28.NoticePart{art28.PartRecords}}); err != nil {
 		return err
 	}
-	return all.Bulletins.IssueBulletin(ctx, &art28.Bulletin{Kind: art28.BulletinAuthorityAction, Title: "An inspection by our supervisory authority",
+	if err := all.Bulletins.IssueBulletin(ctx, &art28.Bulletin{Kind: art28.BulletinAuthorityAction, Title: "An inspection by our supervisory authority",
 		Body:       "The supervisory authority will inspect our Karlsruhe data centre next month. Your data are not affected; we tell you as our agreement asks.",
-		AllRunning: true})
+		AllRunning: true, OccurredAt: now.Add(-5 * time.Hour)}); err != nil {
+		return err
+	}
+	// A legal obligation the law forbids telling yet (G4.5): recorded,
+	// withheld, due before the processing starts; sent from its page.
+	start := now.Add(14 * 24 * time.Hour).Truncate(time.Hour)
+	return all.Bulletins.IssueBulletin(ctx, &art28.Bulletin{Kind: art28.BulletinLegalObligation, Title: "A court order to preserve access logs",
+		Body:           "A court orders us to keep the access logs of one account for twelve months from " + start.Format("2 January 2006") + ".",
+		CustomerIDs:    []int64{customers[0].ID},
+		ProcessingFrom: &start, WithheldReason: "The order forbids disclosure to the account holder until the investigation ends."})
 }

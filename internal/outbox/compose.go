@@ -73,6 +73,8 @@ func (c *composer) email(ctx context.Context, d *art28.Delivery) (*mail.Message,
 		return c.listChange(ctx, d)
 	case mail.NoticeDutyReminder:
 		return c.dutyReminder(ctx, d)
+	case mail.NoticeDutyReminderDigest:
+		return c.dutyReminderDigest(ctx, d)
 	case mail.NoticeBreach:
 		return c.breachEmail(ctx, d)
 	case mail.NoticeBulletin:

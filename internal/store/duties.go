@@ -258,9 +258,10 @@ type Reminded struct {
 
 // MarkReminded records a batch of the sweeper's decisions in one
 // transaction: each reminder in the activity record and in duty_reminders,
-// its e-mails in the outbox (see reminders_mail.go), and each duty's next
-// visit. A fan-out opens 100,000 duties at once; a commit per duty would
-// hold the single writer from the outbox for as long.
+// its e-mails in the outbox (one per reminder, or one digest of a batch of
+// many: see reminders_mail.go), and each duty's next visit. A fan-out
+// opens 100,000 duties at once; a commit per duty would hold the single
+// writer from the outbox for as long.
 func (s *Duties) MarkReminded(ctx context.Context, batch []Reminded) (err error) {
 	defer art28.Wrap(&err, "store.MarkReminded")
 	return s.db.update(ctx, func(tx *Tx) error {

@@ -3,40 +3,73 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/art28/art28"
 )
 
 // Reminders and escalations of duties by e-mail. Each reminder the
-// sweeper records is a row of duty_reminders, the notice its deliveries
-// point to, written in the same transaction as its activity entry: the
-// privacy officers are told of every reminder, and the owners too of an
-// escalation. These are messages to the processor's own staff, so their
-// deliveries name no customer: a customer's delivery record does not show
-// them.
+// sweeper records is a row of duty_reminders, written in the same
+// transaction as its activity entry: the privacy officers are told of
+// every reminder, and the owners too of an escalation. A batch of few
+// reminders is e-mailed one message per reminder, whose deliveries point
+// at the duty_reminders row; a batch of many (a breach opens a duty per
+// agreement, all falling due together) is e-mailed as one digest per group
+// of recipients, a reminder_digests row. These are messages to the
+// processor's own staff, so their deliveries name no customer: a
+// customer's delivery record does not show them.
 
 // eventDutyReminder is the event of a reminder's deliveries; its notice_id
 // is a duty_reminders row.
 const eventDutyReminder = "duty_reminder"
 
+// eventDutyReminderDigest is the event of a digest's deliveries; its
+// notice_id is a reminder_digests row.
+const eventDutyReminderDigest = "duty_reminder_digest"
+
+// digestAbove is how many reminders of one batch a recipient is e-mailed
+// one by one. The sweeper runs every minute, and a routine pass records
+// a reminder or two, each worth its own message; more than this at once
+// is a fan-out, which a message per duty would turn into a flood.
+const digestAbove = 3
+
+// A digest waits digestGather for the rest of its sweep before it is
+// sent: the sweeper works in batches of a couple of hundred duties, each
+// its own transaction, so a breach reaching ten thousand agreements is
+// fifty batches, and they should make one message, not fifty. A later
+// batch joins the digest unless it is within digestJoinBefore of being
+// sent (the outbox may be about to read it).
+const (
+	digestGather     = time.Minute
+	digestJoinBefore = 20 * time.Second
+)
+
 // mailedKind reports whether reminders of a kind of duty are e-mailed. An
 // objection window is not: it closes by itself when the customer stays
 // silent, an objection shows on the change's page, and one announcement
-// opens a window per agreement: e-mailing each would send the privacy
-// officers one message per customer at every threshold. (A digest of many
-// duties in one message is the better answer for every kind; not yet.)
+// opens a window per agreement. A digest (see flush) now bounds the
+// messages of a fan-out of any kind, but the windows stay out of it:
+// nothing in them asks the staff to act, and by the hundred they would
+// crowd out of its lines the duties that do.
 func mailedKind(kind string) bool { return kind != "subprocessor.objection_window" }
 
-// reminderMail queues the e-mails of one batch of reminders. The
-// recipients are read once per batch: a fan-out's duties fall due
-// together, by the hundred.
+// reminderMail queues the e-mails of one batch of reminders: the
+// reminders are recorded as they come (queue), and their deliveries
+// written at the end (flush), when it is known whether the batch is few
+// messages or a digest. The recipients are read once per batch.
 type reminderMail struct {
-	tx         *Tx
-	loaded     bool
-	officers   []contact // privacy officers
-	owners     []contact
-	deliveries *bulkInsert
+	tx       *Tx
+	loaded   bool
+	officers []contact // privacy officers
+	owners   []contact
+	mailed   []mailedReminder // the batch's fresh reminders of mailed kinds
+}
+
+// mailedReminder is a reminder recorded in this batch, to be e-mailed.
+type mailedReminder struct {
+	id         int64 // duty_reminders
+	escalation bool
 }
 
 func newReminderMail(tx *Tx) *reminderMail { return &reminderMail{tx: tx} }
@@ -69,52 +102,109 @@ func (m *reminderMail) recipients(ctx context.Context) error {
 	return rows.Err()
 }
 
-// queue records the reminder of d at r.Fire and queues its e-mails. It
+// queue records the reminder of d at r.Fire, to be e-mailed at flush. It
 // reports false when the reminder was already recorded (another sweeper
-// was first), and then writes nothing.
+// was first), and then writes nothing: a reminder is e-mailed by the
+// transaction that recorded it, whether alone or in a digest.
 func (m *reminderMail) queue(ctx context.Context, d *art28.Duty, r Reminded, escalation bool) (bool, error) {
-	now := m.tx.Now
 	var id int64
 	err := m.tx.queryRow(ctx, `INSERT INTO duty_reminders (duty_id, fired_at, label, escalation, created_at)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT (duty_id, fired_at) DO NOTHING RETURNING id`,
-		d.ID, r.Fire.UTC(), r.Label, escalation, now).Scan(&id)
+		d.ID, r.Fire.UTC(), r.Label, escalation, m.tx.Now).Scan(&id)
 	if err == sql.ErrNoRows {
 		return false, nil
 	} else if err != nil {
 		return false, err
 	}
-	if !mailedKind(d.Kind) {
-		return true, nil // recorded; no e-mail (see mailedKind)
-	}
-	if err := m.recipients(ctx); err != nil {
-		return false, err
-	}
-	to := m.officers
-	if escalation {
-		to = append(to[:len(to):len(to)], m.owners...)
-	}
-	if len(to) == 0 {
-		return true, nil
-	}
-	if m.deliveries == nil {
-		m.deliveries = newBulkInsert(m.tx, "deliveries", deliveryInsertColumns, "", 1000)
-	}
-	for _, c := range to {
-		if err := m.deliveries.add(ctx, eventDutyReminder, id, nil, art28.ChannelEmail, c.email, c.name, "",
-			art28.DeliveryPending, now, now); err != nil {
-			return false, err
-		}
+	if mailedKind(d.Kind) {
+		m.mailed = append(m.mailed, mailedReminder{id, escalation})
 	}
 	return true, nil
 }
 
-// flush writes the deliveries still waiting.
+// flush writes the deliveries of the batch's reminders: the privacy
+// officers are told of them all, the owners of the escalations. Each
+// group gets a message per reminder, or one digest when that would be
+// more than digestAbove messages.
 func (m *reminderMail) flush(ctx context.Context) error {
-	if m.deliveries == nil {
+	if len(m.mailed) == 0 {
 		return nil
 	}
-	defer m.deliveries.close()
-	return m.deliveries.exec(ctx)
+	if err := m.recipients(ctx); err != nil {
+		return err
+	}
+	all := make([]int64, 0, len(m.mailed))
+	var escalations []int64
+	for _, r := range m.mailed {
+		all = append(all, r.id)
+		if r.escalation {
+			escalations = append(escalations, r.id)
+		}
+	}
+	deliveries := newBulkInsert(m.tx, "deliveries", deliveryInsertColumns, "", 1000)
+	defer deliveries.close()
+	if err := m.send(ctx, deliveries, m.officers, all, false); err != nil {
+		return err
+	}
+	if err := m.send(ctx, deliveries, m.owners, escalations, true); err != nil {
+		return err
+	}
+	return deliveries.exec(ctx)
+}
+
+// send queues the deliveries of reminders to one group of recipients:
+// into the group's digest still gathering, when there is one; else a
+// message per reminder, or a new digest when that would be more than
+// digestAbove messages.
+func (m *reminderMail) send(ctx context.Context, deliveries *bulkInsert, to []contact, reminders []int64,
+	escalationsOnly bool) error {
+	if len(to) == 0 || len(reminders) == 0 {
+		return nil
+	}
+	now := m.tx.Now
+	var open int64
+	err := m.tx.queryRow(ctx, `SELECT id FROM reminder_digests WHERE escalations_only = ? AND send_at > ?
+		ORDER BY id DESC LIMIT 1`, escalationsOnly, now.Add(digestJoinBefore)).Scan(&open)
+	switch {
+	case err == nil:
+		return m.digestItems(ctx, open, reminders) // its deliveries are written already
+	case err != sql.ErrNoRows:
+		return err
+	}
+	event, notices, sendAt := eventDutyReminder, reminders, now
+	if len(reminders) > digestAbove {
+		sendAt = now.Add(digestGather)
+		id, err := m.tx.insert(ctx, `INSERT INTO reminder_digests (escalations_only, created_at, send_at) VALUES (?, ?, ?)`,
+			escalationsOnly, now, sendAt)
+		if err != nil {
+			return err
+		}
+		if err := m.digestItems(ctx, id, reminders); err != nil {
+			return err
+		}
+		event, notices = eventDutyReminderDigest, []int64{id}
+	}
+	for _, n := range notices {
+		for _, c := range to {
+			if err := deliveries.add(ctx, event, n, nil, art28.ChannelEmail, c.email, c.name, "",
+				art28.DeliveryPending, sendAt, now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// digestItems adds reminders to a digest.
+func (m *reminderMail) digestItems(ctx context.Context, digest int64, reminders []int64) error {
+	items := newBulkInsert(m.tx, "reminder_digest_items", "digest_id, reminder_id", "", 1000)
+	defer items.close()
+	for _, r := range reminders {
+		if err := items.add(ctx, digest, r); err != nil {
+			return err
+		}
+	}
+	return items.exec(ctx)
 }
 
 // DutyReminder is one reminder or escalation of a duty, as recorded.
@@ -177,6 +267,101 @@ func (db *DB) ReminderMailing(ctx context.Context, reminderID int64) (m *Reminde
 		}
 		m.TimeZone = t.TimeZone
 		return nil
+	})
+	return m, err
+}
+
+// ReminderDigestMailing is what a digest's e-mail says: the reminders it
+// lists, each with its duty as it stands now and the customer's name when
+// the duty has one, in the order they were recorded.
+type ReminderDigestMailing struct {
+	ID              int64
+	EscalationsOnly bool // the owners' digest: the escalations of the batch alone
+	CreatedAt       time.Time
+	Reminders       []DigestReminder
+}
+
+// DigestReminder is one reminder of a digest.
+type DigestReminder struct {
+	Reminder     DutyReminder
+	Duty         *art28.Duty
+	CustomerName string
+}
+
+// ReminderDigestMailing reads a digest for its deliveries, in one read
+// transaction: a handful of queries whatever its size. It is the system's
+// work and needs no actor.
+func (db *DB) ReminderDigestMailing(ctx context.Context, digestID int64) (m *ReminderDigestMailing, err error) {
+	defer art28.Wrap(&err, "store.ReminderDigestMailing")
+	err = db.view(ctx, func(tx *Tx) error {
+		m = &ReminderDigestMailing{ID: digestID}
+		err := tx.queryRow(ctx, `SELECT escalations_only, created_at FROM reminder_digests WHERE id = ?`,
+			digestID).Scan(&m.EscalationsOnly, &m.CreatedAt)
+		if err == sql.ErrNoRows {
+			return errNotFound("Reminder digest", digestID)
+		} else if err != nil {
+			return err
+		}
+		m.CreatedAt = m.CreatedAt.UTC()
+		const reminders = `SELECT r.duty_id FROM reminder_digest_items i
+			JOIN duty_reminders r ON r.id = i.reminder_id WHERE i.digest_id = ?`
+		duties := map[int64]*art28.Duty{}
+		rows, err := tx.query(ctx, `SELECT `+dutyColumns+` FROM duties WHERE id IN (`+reminders+`)`, digestID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d, err := scanDuty(rows)
+			if err != nil {
+				return err
+			}
+			duties[d.ID] = d
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		customers := map[int64]string{}
+		rows, err = tx.query(ctx, `SELECT id, legal_name FROM customers
+			WHERE id IN (SELECT customer_id FROM duties WHERE id IN (`+reminders+`))`, digestID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				return err
+			}
+			customers[id] = name
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		rows, err = tx.query(ctx, `SELECT r.id, r.duty_id, r.fired_at, r.label, r.escalation FROM reminder_digest_items i
+			JOIN duty_reminders r ON r.id = i.reminder_id WHERE i.digest_id = ? ORDER BY r.id`, digestID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var x DigestReminder
+			r := &x.Reminder
+			if err := rows.Scan(&r.ID, &r.DutyID, &r.FiredAt, &r.Label, &r.Escalation); err != nil {
+				return err
+			}
+			r.FiredAt = r.FiredAt.UTC()
+			x.Duty = duties[r.DutyID]
+			if x.Duty == nil {
+				return fmt.Errorf("duty %d of reminder %d is missing", r.DutyID, r.ID)
+			}
+			x.CustomerName = customers[x.Duty.CustomerID]
+			m.Reminders = append(m.Reminders, x)
+		}
+		return rows.Err()
 	})
 	return m, err
 }
