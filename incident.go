@@ -148,8 +148,13 @@ type BreachContent struct {
 	DPO            string       `json:"dpo"`
 	Consequences   string       `json:"consequences"`
 	Measures       string       `json:"measures"`
-	Mitigation     string       `json:"mitigation"` // e.g. the data were encrypted on the customer's side (L3)
+	Mitigation     string       `json:"mitigation"` // as the processor writes it, in the customer's language
 	ToFollow       []NoticePart `json:"to_follow"`
+	// ClientSideEncrypted reports that the customer's data concerned were
+	// encrypted on its side (L3), a mitigating factor each rendering of
+	// the notice states in its own words. Derived per customer from
+	// Affected when the notice is issued; ignored in a request.
+	ClientSideEncrypted bool `json:"client_side_encrypted"`
 }
 
 // Validate normalises c and checks its fields; what is missing is

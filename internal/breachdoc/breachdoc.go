@@ -147,7 +147,10 @@ type Content struct {
 	DPO            string   `json:"dpo"` // the contact point, as notified
 	Consequences   string   `json:"consequences"`
 	Measures       string   `json:"measures"`
-	Mitigation     string   `json:"mitigation"` // e.g. client-side encryption (L3)
+	Mitigation     string   `json:"mitigation"` // as the processor wrote it
+	// ClientSideEncrypted: the notice stated, as a mitigating factor, that
+	// the data concerned were encrypted on the customer's side (L3).
+	ClientSideEncrypted bool `json:"client_side_encrypted"`
 	// ToFollow are the parts the notice left open: nature, subjects,
 	// records, dpo, consequences, measures.
 	ToFollow []string `json:"to_follow"`
@@ -294,7 +297,8 @@ func incidentOf(i art28.Incident, cid int64) Incident {
 
 func contentOf(c art28.BreachContent) Content {
 	out := Content{Nature: c.Nature, DataCategories: slices.Clone(c.DataCategories), Subjects: c.Subjects, Records: c.Records,
-		DPO: c.DPO, Consequences: c.Consequences, Measures: c.Measures, Mitigation: c.Mitigation, ToFollow: []string{}}
+		DPO: c.DPO, Consequences: c.Consequences, Measures: c.Measures, Mitigation: c.Mitigation,
+		ClientSideEncrypted: c.ClientSideEncrypted, ToFollow: []string{}}
 	if out.DataCategories == nil {
 		out.DataCategories = []string{}
 	}

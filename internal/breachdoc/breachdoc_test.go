@@ -32,10 +32,11 @@ func at(s string) time.Time {
 func ptr(t time.Time) *time.Time { return &t }
 
 // fixture is scenario 3 seen from one customer, Müller GmbH, whose backups
-// were encrypted on its side: notified 40 minutes late under G7.2, the
-// records to follow, acknowledged, then a second phase that still owes the
-// records while the register already holds them. Other AG is affected too;
-// none of its figures may reach Müller's documentation.
+// were encrypted on its side, as both its notices said: notified 40
+// minutes late under G7.2, the records to follow, acknowledged, then a
+// second phase that still owes the records while the register already
+// holds them. Other AG is affected too; none of its figures may reach
+// Müller's documentation.
 func fixture() Input {
 	aware := at("2027-02-15T15:20:00Z")
 	return Input{
@@ -61,8 +62,8 @@ func fixture() Input {
 				Content: art28.BreachContent{Nature: "Unauthorised read access to backup files.", DataCategories: []string{"contact data", "invoices"},
 					Subjects: n(120), DPO: "Dana Schütz, dpo@hosting.example", Consequences: "Contact data may be misused for phishing.",
 					Measures:   "The bucket was closed at 16:45; access logs are being analysed.",
-					Mitigation: "The data concerned were encrypted on your side before they reached us (client-side encryption).",
-					ToFollow:   []art28.NoticePart{art28.PartRecords}}},
+					Mitigation: "Payment data are not stored in the backups.", ClientSideEncrypted: true,
+					ToFollow: []art28.NoticePart{art28.PartRecords}}},
 			{ID: 22, IncidentID: 3, AgreementID: 12, CustomerID: 8, Phase: 1, IssuedAt: at("2027-02-16T16:00:00Z"), IssuedBy: "po@hosting.example",
 				Content: art28.BreachContent{Nature: "Unauthorised read access to backup files.", Subjects: n(40), Records: n(900)}},
 			{ID: 21, IncidentID: 3, AgreementID: 11, CustomerID: 7, Phase: 1, IssuedAt: at("2027-02-16T16:00:00Z"), IssuedBy: "po@hosting.example",
@@ -70,9 +71,8 @@ func fixture() Input {
 				AcknowledgedAt: ptr(at("2027-02-16T17:00:00Z")), AcknowledgedBy: "anna@mueller.example",
 				Content: art28.BreachContent{Nature: "Unauthorised read access to backup files.", DataCategories: []string{"contact data"},
 					Subjects: n(120), DPO: "Dana Schütz, dpo@hosting.example", Consequences: "Contact data may be misused for phishing.",
-					Measures:   "The bucket was closed at 16:45.",
-					Mitigation: "The data concerned were encrypted on your side before they reached us (client-side encryption).",
-					ToFollow:   []art28.NoticePart{art28.PartRecords, art28.PartSubjects}}},
+					Measures: "The bucket was closed at 16:45.", ClientSideEncrypted: true,
+					ToFollow: []art28.NoticePart{art28.PartRecords, art28.PartSubjects}}},
 		},
 		Zones:       map[int64]string{11: "Europe/Berlin", 12: "Europe/Paris"},
 		GeneratedAt: at("2027-02-17T10:00:00+01:00"),
@@ -113,8 +113,12 @@ func TestBuildKeepsTheCustomersOwn(t *testing.T) {
 		t.Errorf("clock: on time %v, late %d min, acknowledged %v", a.OnTime, a.LateMinutes, a.AcknowledgedAt)
 	}
 	b := d.Breach
-	if b.Phase != 2 || *b.Subjects != 120 || b.Records != nil || !slices.Equal(b.ToFollow, []string{"records"}) {
+	if b.Phase != 2 || *b.Subjects != 120 || b.Records != nil || !slices.Equal(b.ToFollow, []string{"records"}) ||
+		!b.ClientSideEncrypted || b.Mitigation != "Payment data are not stored in the backups." {
 		t.Errorf("the latest notice: %+v", b)
+	}
+	if !a.Phases[0].Content.ClientSideEncrypted {
+		t.Errorf("phase 1 said the data were encrypted on Müller's side: %+v", a.Phases[0].Content)
 	}
 	// Art. 33(3)'s order, whatever order the notice gave.
 	if got := a.Phases[0].Content.ToFollow; !slices.Equal(got, []string{"subjects", "records"}) {
@@ -185,13 +189,13 @@ func TestJSON(t *testing.T) {
 	}
 	breach := m["breach"].(map[string]any)
 	for _, k := range []string{"phase", "issued_at", "nature", "data_categories", "subjects", "records", "dpo", "consequences",
-		"measures", "mitigation", "to_follow"} {
+		"measures", "mitigation", "to_follow", "client_side_encrypted"} {
 		if _, ok := breach[k]; !ok {
 			t.Errorf("breach has no %q", k)
 		}
 	}
-	if breach["records"] != nil || breach["subjects"] != float64(120) {
-		t.Errorf("breach figures: subjects %v, records %v", breach["subjects"], breach["records"])
+	if breach["records"] != nil || breach["subjects"] != float64(120) || breach["client_side_encrypted"] != true {
+		t.Errorf("breach figures: subjects %v, records %v, encrypted %v", breach["subjects"], breach["records"], breach["client_side_encrypted"])
 	}
 }
 
@@ -213,7 +217,8 @@ func TestPDF(t *testing.T) {
 	checkStructure(t, raw)
 	text := contentText(raw)
 	for _, want := range []string{"Personal data breach", "M\xfcller GmbH", "Backup bucket publicly readable",
-		"Dana Sch\xfctz, dpo@hosting.example", "Late by 40 min.", "G7.2", "To follow.", "encrypted on your side",
+		"Dana Sch\xfctz, dpo@hosting.example", "Late by 40 min.", "G7.2", "To follow.", "encrypted on the customer's side",
+		"Payment data are not stored in the backups.",
 		"2027-02-16 17:00 CET", // the first notice, in the agreement's zone
 		"the approximate number of personal data records concerned", "Page 1 of "} {
 		if !strings.Contains(text, want) {
@@ -222,6 +227,22 @@ func TestPDF(t *testing.T) {
 	}
 	if strings.Contains(text, "900") || strings.Contains(text, "Other AG") {
 		t.Error("the PDF shows another customer's figures")
+	}
+	// The encryption prints in the summary and under each phase that
+	// stated it; Other AG's notice did not, so its PDF has no such line.
+	if n := strings.Count(text, "Client-side encryption (L3)"); n != 3 {
+		t.Errorf("the encryption prints %d times, want 3 (the summary and both phases)", n)
+	}
+	in.Customer = art28.Customer{ID: 8, LegalName: "Other AG", Country: "DE"}
+	if err := in.Check(); err != nil {
+		t.Fatal(err)
+	}
+	if raw, err = Build(in).pdf(false); err != nil {
+		t.Fatal(err)
+	}
+	if other := contentText(raw); !strings.Contains(other, "Other AG") || strings.Contains(other, "encryption") ||
+		strings.Contains(other, "encrypted") {
+		t.Errorf("Other AG's PDF states an encryption its notice did not")
 	}
 }
 

@@ -359,6 +359,7 @@ func (w *writer) breach() {
 	w.heading("5. Measures taken or proposed (Art. 33(3)(d))")
 	w.fields([][2]string{
 		{"Measures", open(art28.PartMeasures, b.Measures)},
+		{"Client-side encryption (L3)", encrypted(b.ClientSideEncrypted)},
 		{"Mitigating factors", b.Mitigation},
 	})
 
@@ -393,6 +394,16 @@ func (w *writer) newerFigures() string {
 }
 
 func eq(a, b *int64) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
+
+// encrypted is the line a notice's client-side encryption prints as,
+// empty (no line) when the notice did not state it.
+func encrypted(yes bool) string {
+	if !yes {
+		return ""
+	}
+	return "A mitigating factor: the data concerned were encrypted on the customer's side before they reached the processor, " +
+		"which holds no key to read them."
+}
 
 // partNames are the parts of a notice as the document names them.
 var partNames = map[string]string{
@@ -472,6 +483,7 @@ func (w *writer) notices() {
 				{"Contact point", c.DPO},
 				{"Likely consequences", c.Consequences},
 				{"Measures", c.Measures},
+				{"Client-side encryption (L3)", encrypted(c.ClientSideEncrypted)},
 				{"Mitigating factors", c.Mitigation},
 				{"To follow", strings.Join(follow, "; ")},
 				{"Acknowledged", ack},

@@ -306,7 +306,7 @@ func (n breachNoticeRow) LateBy() string {
 
 // noticePart is one part of a notice's contents as shown.
 type noticePart struct {
-	Key      string // the part, or "" for what is not one (mitigation)
+	Key      string // the part, "encrypted" for client-side encryption, or "" (mitigation)
 	Label    string
 	Value    string
 	List     []string
@@ -331,6 +331,10 @@ func noticeParts(c art28.BreachContent) []noticePart {
 		{Key: string(art28.PartDPO), Label: "Contact point (DPO)", Value: c.DPO, ToFollow: follows(art28.PartDPO)},
 		{Key: string(art28.PartConsequences), Label: "Likely consequences", Value: c.Consequences, ToFollow: follows(art28.PartConsequences)},
 		{Key: string(art28.PartMeasures), Label: "Measures taken or proposed", Value: c.Measures, ToFollow: follows(art28.PartMeasures)},
+	}
+	if c.ClientSideEncrypted {
+		out = append(out, noticePart{Key: "encrypted", Label: "Mitigating factor (L3)",
+			Value: "The data concerned were encrypted on the customer's side before they reached us: we hold no key to read them."})
 	}
 	if c.Mitigation != "" {
 		out = append(out, noticePart{Label: "Mitigating factors", Value: c.Mitigation})

@@ -379,4 +379,25 @@ func TestUIIncidentBreachNotices(t *testing.T) {
 	if !strings.Contains(p.text("main"), "being assessed") || p.Doc.Find("dl.figures .badge.l3").Length() != 1 {
 		t.Errorf("Globex's second incident: %q", p.text("main"))
 	}
+
+	// Its notice states the encryption as a part of its own, for the staff
+	// and in Globex's portal; the first incident's notices, on a service
+	// that does not encrypt on the customer's side, do not.
+	b.submit(fmt.Sprintf("/incidents/%d/assess", second), url.Values{"assessment": {"breach"},
+		"reason": {"Backups left the data centre."}}).want(t, http.StatusOK)
+	p = b.submit(fmt.Sprintf("/incidents/%d/notices", second), url.Values{"nature": {"A backup node was stolen."},
+		"consequences": {"None expected."}, "measures": {"The node's keys were revoked."},
+		"to_follow": {"subjects", "records"}}).want(t, http.StatusOK)
+	if got := p.text("table.breach-notices dd.part-encrypted"); !strings.Contains(got, "encrypted on the customer's side") ||
+		p.Doc.Find("table.breach-notices dd.part-encrypted .badge.l3").Length() != 1 {
+		t.Errorf("the staff page does not show the encryption of the notice: %q", p.text("table.breach-notices"))
+	}
+	p = globex.get(fmt.Sprintf("/portal/incidents/%d", second)).want(t, http.StatusOK)
+	if got := p.text("section.breach-notice dd.part-encrypted"); !strings.Contains(got, "we hold no key") {
+		t.Errorf("Globex's portal does not show the encryption of the notice: %q", p.text("section.breach-notice"))
+	}
+	p = globex.get(fmt.Sprintf("/portal/incidents/%d", id)).want(t, http.StatusOK)
+	if n := p.Doc.Find("section.breach-notice").Length(); n != 2 || p.Doc.Find("section.breach-notice dd.part-encrypted").Length() != 0 {
+		t.Errorf("the first incident's %d notices show an encryption: %q", n, p.text("main"))
+	}
 }

@@ -28,7 +28,8 @@ type BreachNotice struct {
 	Subjects, Records           *Count // approximate; nil when to follow
 	DPO                         string
 	Consequences, Measures      string
-	Mitigation                  string
+	Mitigation                  string             // as the processor wrote it
+	ClientSideEncrypted         bool               // encrypted on the customer's side (L3): a mitigating factor each template words itself
 	ToFollow                    []art28.NoticePart // the parts that will follow
 	PortalURL                   string
 	Clauses                     []string

@@ -15,7 +15,8 @@ import (
 // english are phrases of the English breach notice and bulletin; none may
 // appear in another language's.
 var english = []string{"Dear ", "Kind regards", "to follow", "about ", "GDPR", "personal data breach", "Personal data breach",
-	"the number of", "Update ", "We tell you", "acknowledge", "Acknowledge", "agreement", "portal:"}
+	"the number of", "Update ", "We tell you", "acknowledge", "Acknowledge", "agreement", "portal:", "client-side encryption",
+	"hold no key", "Mitigating factor"}
 
 // breachWords is what the processor writes into a notice, in the
 // customer's language.
@@ -35,7 +36,7 @@ var awareAt = time.Date(2027, 3, 1, 14, 5, 0, 0, time.FixedZone("CET", 3600))
 
 // breach is a notice in lang: the first (phase 1) with the records, the
 // consequences and the measures to follow, or its update (phase 2) with
-// everything.
+// everything, the encryption on the customer's side (L3) included.
 func breach(lang string, phase int) mail.BreachNotice {
 	w := breachWords[lang]
 	subjects, records := mail.Count(12000), mail.Count(1234567)
@@ -57,8 +58,21 @@ func breach(lang string, phase int) mail.BreachNotice {
 	}
 	if phase > 1 {
 		d.Records, d.Consequences, d.Measures, d.ToFollow = &records, w.consequences, w.measures, nil
+		d.ClientSideEncrypted = true
 	}
 	return d
+}
+
+// encryptionWords are how each language states client-side encryption (L3)
+// as a mitigating factor: the label for one factor and for several, and
+// the statement.
+var encryptionWords = map[string]struct{ one, many, sep, said string }{
+	"en": {"Mitigating factor", "Mitigating factors", ": ",
+		"The data concerned were encrypted on your side before they reached us (client-side encryption). We hold no key to read them."},
+	"de": {"Risikomindernder Umstand", "Risikomindernde Umstände", ": ",
+		"Die betroffenen Daten wurden bei Ihnen verschlüsselt, bevor sie uns erreichten (clientseitige Verschlüsselung)."},
+	"fr": {"Élément atténuant", "Éléments atténuants", " : ",
+		"Les données concernées ont été chiffrées de votre côté avant de nous parvenir (chiffrement côté client)."},
 }
 
 // TestRenderBreachNotice checks that each language carries every part of
@@ -99,6 +113,10 @@ func TestRenderBreachNotice(t *testing.T) {
 			}
 			musts := append([]string{d.CustomerName, d.ProcessorName, d.Nature, d.DataCategories[0], d.DataCategories[1], d.DPO,
 				d.Mitigation, "G7.2", w.date, w.subjects}, w.always...)
+			enc := encryptionWords[lang]
+			if d.ClientSideEncrypted { // the update: encrypted, and the processor's own words
+				musts = append(musts, enc.many, enc.said)
+			}
 			if phase == 1 {
 				musts = append(musts, w.toFollow)
 				musts = append(musts, w.parts...)
@@ -117,6 +135,10 @@ func TestRenderBreachNotice(t *testing.T) {
 					t.Errorf("%s phase %d: %s has a missing field:\n%s", lang, phase, part, s)
 				}
 			}
+			if !d.ClientSideEncrypted && (strings.Contains(text+html, enc.said) || strings.Contains(text+html, enc.many) ||
+				!strings.Contains(text, enc.one+enc.sep+d.Mitigation)) {
+				t.Errorf("%s phase %d: not encrypted on the customer's side, yet:\n%s", lang, phase, text)
+			}
 			if phase > 1 && strings.Contains(text, w.toFollow) {
 				t.Errorf("%s phase 2: nothing is to follow, yet:\n%s", lang, text)
 			}
@@ -130,6 +152,33 @@ func TestRenderBreachNotice(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// Client-side encryption alone is one mitigating factor, stated in the
+// customer's language; without it or a mitigation written by the
+// processor, the notice names none.
+func TestRenderBreachNoticeEncryptedOnly(t *testing.T) {
+	for _, lang := range langs {
+		enc := encryptionWords[lang]
+		d := breach(lang, 1)
+		d.Mitigation, d.ClientSideEncrypted = "", true
+		_, text, html, err := mail.Render(mail.NoticeBreach, lang, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(text, enc.one+enc.sep+enc.said) || strings.Contains(text, enc.many) ||
+			!strings.Contains(html, ">"+enc.one+"</th><td>"+enc.said) {
+			t.Errorf("%s: the encryption is not the one mitigating factor:\n%s\n%s", lang, text, html)
+		}
+		d.ClientSideEncrypted = false
+		_, text, html, err = mail.Render(mail.NoticeBreach, lang, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(text+html, enc.one) || strings.Contains(text+html, enc.said) {
+			t.Errorf("%s: a mitigating factor where there is none:\n%s", lang, text)
 		}
 	}
 }

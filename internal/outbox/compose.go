@@ -22,6 +22,7 @@ type composer struct {
 	mu       sync.Mutex
 	mailings map[int64]*store.NoticeMailing
 	rendered map[renderKey]rendered
+	breaches map[int64]*store.BreachMailing // the batch's breach notices (prefetch); read only by the workers
 }
 
 // renderKey names one rendering: notice IDs are per event (a breach

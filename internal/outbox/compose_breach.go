@@ -34,8 +34,8 @@ func (c *composer) breachData(ctx context.Context, m *store.BreachMailing) (*mai
 		IncidentTitle: m.Incident, Phase: n.Phase, AwareAt: m.AwareAt.In(loc), Nature: content.Nature,
 		DataCategories: content.DataCategories, Subjects: mail.NewCount(content.Subjects), Records: mail.NewCount(content.Records),
 		DPO: content.DPO, Consequences: content.Consequences, Measures: content.Measures, Mitigation: content.Mitigation,
-		ToFollow: slices.Clone(content.ToFollow), PortalURL: fmt.Sprintf("%s/portal/incidents/%d", c.o.cfg.BaseURL, n.IncidentID),
-		Clauses: m.Clauses}
+		ClientSideEncrypted: content.ClientSideEncrypted, ToFollow: slices.Clone(content.ToFollow),
+		PortalURL: fmt.Sprintf("%s/portal/incidents/%d", c.o.cfg.BaseURL, n.IncidentID), Clauses: m.Clauses}
 	if n.DueAt != nil {
 		d.DueAt = n.DueAt.In(loc)
 	}
@@ -48,7 +48,7 @@ func (c *composer) breachEmail(ctx context.Context, d *art28.Delivery) (*mail.Me
 	r, ok := c.rendered[key]
 	c.mu.Unlock()
 	if !ok {
-		m, err := c.o.db.BreachMailing(ctx, d.NoticeID)
+		m, err := c.breachMailing(ctx, d.NoticeID)
 		if err != nil {
 			return nil, err
 		}
@@ -84,7 +84,7 @@ type breachEvent struct {
 }
 
 func (c *composer) breachWebhook(ctx context.Context, d *art28.Delivery, url, secret string) (*webhook.Delivery, error) {
-	m, err := c.o.db.BreachMailing(ctx, d.NoticeID)
+	m, err := c.breachMailing(ctx, d.NoticeID)
 	if err != nil {
 		return nil, err
 	}

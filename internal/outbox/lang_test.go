@@ -19,7 +19,8 @@ import (
 
 // A breach notice and a bulletin reach a German- or French-speaking
 // customer in its language, with the numbers, the date, the parts to
-// follow and the kind of bulletin in that language's words.
+// follow, the encryption on its side (L3) and the kind of bulletin in that
+// language's words.
 func TestOutboxWritesNoticesInTheCustomersLanguage(t *testing.T) {
 	want := map[string]struct {
 		breachSubject string
@@ -29,16 +30,19 @@ func TestOutboxWritesNoticesInTheCustomersLanguage(t *testing.T) {
 	}{
 		"de": {"Verletzung des Schutzes personenbezogener Daten: ",
 			[]string{"etwa 12.000", "wird nachgereicht", "(die Zahl der betroffenen Datensätze)", "Art. 33 Abs. 2 DSGVO",
-				"G7.2 unseres Vertrags", "Datenschutzbeauftragter"},
+				"G7.2 unseres Vertrags", "Datenschutzbeauftragter",
+				"Risikomindernder Umstand: Die betroffenen Daten wurden bei Ihnen verschlüsselt"},
 			regexp.MustCompile(`am \d\d\.\d\d\.\d{4} um \d\d:\d\d Uhr \(\w+\)`),
 			[]string{"Sehr geehrte Damen und Herren", "Klausel G6.3", "(Maßnahme einer Aufsichtsbehörde)"}},
 		"fr": {"Violation de données à caractère personnel : ",
 			[]string{"environ 12\u00a0000", "information à suivre", "(le nombre d'enregistrements concernés)",
-				"article 33, paragraphe 2, du RGPD", "G7.2 de notre contrat", "Délégué à la protection des données"},
+				"article 33, paragraphe 2, du RGPD", "G7.2 de notre contrat", "Délégué à la protection des données",
+				"Élément atténuant : Les données concernées ont été chiffrées de votre côté"},
 			regexp.MustCompile(`le \d\d/\d\d/\d{4} à \d\d h \d\d \(\w+\)`),
 			[]string{"Madame, Monsieur", "clause G6.3", "(mesure d'une autorité de contrôle)"}},
 	}
-	english := []string{"Dear ", "Kind regards", "to follow", "about ", "GDPR", "a supervisory authority acts", "records concerned"}
+	english := []string{"Dear ", "Kind regards", "to follow", "about ", "GDPR", "a supervisory authority acts", "records concerned",
+		"client-side encryption", "hold no key"}
 	testrig.EachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		sink, err := smtpsink.Start("127.0.0.1:0", true)
@@ -71,8 +75,10 @@ func TestOutboxWritesNoticesInTheCustomersLanguage(t *testing.T) {
 			subjects := int64(12000)
 			aware := db.Now().Add(-2 * time.Hour)
 			title := "Backup bucket publicly readable (" + lang + ")"
+			// The backup, which Globex has, encrypts on the customer's side.
 			inc := &art28.Incident{Title: title, Description: "Public reads were allowed.", Reporter: "On call",
-				DetectedAt: aware, AwareAt: aware, Affected: []art28.Affected{{CustomerID: globex.CustomerID, Subjects: &subjects}}}
+				DetectedAt: aware, AwareAt: aware, ServiceIDs: []int64{f.Services["backup"].ID},
+				Affected: []art28.Affected{{CustomerID: globex.CustomerID, Subjects: &subjects}}}
 			if err := all.Incidents.RecordIncident(po, inc); err != nil {
 				t.Fatal(err)
 			}

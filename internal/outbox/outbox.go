@@ -133,6 +133,7 @@ func (o *Outbox) Drain(ctx context.Context) (int, error) {
 // brings the rest back.
 func (o *Outbox) deliverAll(ctx context.Context, list []*art28.Delivery) error {
 	c := newComposer(o)
+	c.prefetch(ctx, list)
 	work := make(chan *art28.Delivery)
 	var wg sync.WaitGroup
 	var once sync.Once

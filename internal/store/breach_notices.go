@@ -35,7 +35,7 @@ const eventBreachNotice = "breach_notice"
 // IssueNotices sends the next phase of the breach notice to every
 // affected agreement with a clock: the shared content with each customer's
 // own figures and, where its data was encrypted on its side, that
-// mitigation (L3). Every customer's content is checked before anything is
+// mitigating factor (L3) as ClientSideEncrypted. Every customer's content is checked before anything is
 // written: a part empty and not announced to follow refuses the whole.
 func (s *Incidents) IssueNotices(ctx context.Context, id int64, c art28.BreachContent) (list []*art28.BreachNotice, err error) {
 	defer art28.Wrap(&err, "store.IssueNotices")
@@ -205,7 +205,8 @@ func latestPhases(ctx context.Context, tx *Tx, incidentID int64) (map[int64]int,
 	return out, rows.Err()
 }
 
-// contentFor is the shared content with one customer's figures.
+// contentFor is the shared content with one customer's figures and
+// whether its data concerned were encrypted on its side.
 func contentFor(c art28.BreachContent, af art28.Affected) art28.BreachContent {
 	out := c
 	out.Subjects, out.Records = af.Subjects, af.Records
@@ -217,9 +218,9 @@ func contentFor(c art28.BreachContent, af art28.Affected) art28.BreachContent {
 		}
 		out.ToFollow = append(out.ToFollow, p)
 	}
-	if af.ClientSideEncrypted {
-		out.Mitigation = strings.TrimSpace(out.Mitigation + " The data concerned were encrypted on your side before they reached us (client-side encryption): we hold no key to read them.")
-	}
+	// Set, not appended to Mitigation: each language's notice says it in
+	// its own words. Whatever the request said, the register decides.
+	out.ClientSideEncrypted = af.ClientSideEncrypted
 	return out
 }
 

@@ -59,12 +59,15 @@ func findIncident(ctx context.Context, tx *Tx, a art28.Actor, id int64) (*art28.
 		return nil, err
 	}
 	cond, args := scope(a, "ic.customer_id")
-	// A customer's data was encrypted on its side when every service of the
-	// incident it has an agreement for does so (L3).
-	rows, err := tx.query(ctx, `SELECT ic.customer_id, ic.subjects, ic.records,
-		NOT EXISTS (SELECT 1 FROM incident_services x JOIN services s ON s.id = x.service_id
+	// A customer's data was encrypted on its side when the incident names
+	// at least one service the customer has an agreement for, and every
+	// such service encrypts on the customer's side (L3). An incident that
+	// names no service of the customer's says nothing of it: no mitigation.
+	const customerServices = `SELECT 1 FROM incident_services x JOIN services s ON s.id = x.service_id
 			JOIN agreement_services ags ON ags.service_id = s.id JOIN agreements ag ON ag.id = ags.agreement_id
-			WHERE x.incident_id = ic.incident_id AND ag.customer_id = ic.customer_id AND NOT s.client_side_encryption)
+			WHERE x.incident_id = ic.incident_id AND ag.customer_id = ic.customer_id`
+	rows, err := tx.query(ctx, `SELECT ic.customer_id, ic.subjects, ic.records,
+		EXISTS (`+customerServices+`) AND NOT EXISTS (`+customerServices+` AND NOT s.client_side_encryption)
 		FROM incident_customers ic WHERE ic.incident_id = ?`+cond+` ORDER BY ic.customer_id`, append([]any{id}, args...)...)
 	if err != nil {
 		return nil, err
