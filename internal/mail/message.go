@@ -15,6 +15,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
@@ -288,7 +289,10 @@ type writer interface{ Write([]byte) (int, error) }
 // into CRLF, so s may use either convention.
 func writeQP(w writer, s string) error {
 	qp := quotedprintable.NewWriter(w)
-	if _, err := qp.Write([]byte(strings.ReplaceAll(s, "\r\n", "\n"))); err != nil {
+	if strings.Contains(s, "\r\n") {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+	}
+	if _, err := io.WriteString(qp, s); err != nil {
 		return err
 	}
 	return qp.Close()

@@ -8,7 +8,6 @@ import (
 	htmltemplate "html/template"
 	"io/fs"
 	"path"
-	"regexp"
 	"strings"
 	texttemplate "text/template"
 )
@@ -93,15 +92,26 @@ func Render(name, lang string, data any) (subject, text, html string, err error)
 	return subject, tidy(rest), b.String(), nil
 }
 
-var blankLines = regexp.MustCompile(`\n{3,}`)
-
 // tidy lets the text templates be written for legibility rather than for
 // exact whitespace: trailing spaces go, and runs of blank lines become one.
+// It is one pass over s: it runs for every breach notice, each rendered
+// for its own customer.
 func tidy(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " \t\r")
+	var b strings.Builder
+	b.Grow(len(s))
+	newlines := 0
+	for line := range strings.Lines(strings.Trim(s, "\n")) {
+		line = strings.TrimRight(strings.TrimSuffix(line, "\n"), " \t\r")
+		if line == "" {
+			newlines++
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n\n"[:min(newlines+1, 2)])
+		}
+		b.WriteString(line)
+		newlines = 0
 	}
-	s = blankLines.ReplaceAllString(strings.Join(lines, "\n"), "\n\n")
-	return strings.Trim(s, "\n") + "\n"
+	b.WriteString("\n")
+	return b.String()
 }

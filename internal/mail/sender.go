@@ -137,6 +137,12 @@ func (s *Sender) transact(ctx context.Context, c *conn, m *Message, msg []byte, 
 		first = false
 	}
 	c.dirty = true
+	if pipelining(c.Client) {
+		var started bool
+		op, started, err = pipelinedMail(c.Client, m.From.Address, m.To.Address, msg)
+		first = first && !started
+		return false, err
+	}
 	if err = c.Mail(m.From.Address); err != nil {
 		return false, err
 	}
