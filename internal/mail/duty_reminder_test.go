@@ -2,8 +2,6 @@ package mail_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -98,22 +96,7 @@ func TestRenderDutyReminderGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for ext, got := range map[string]string{"txt": "Subject: " + subject + "\n\n" + text, "html": html} {
-			file := filepath.Join("testdata", name+"."+ext)
-			if *update {
-				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from the rendering:\n%s", file, got)
-			}
-		}
+		golden(t, name, subject, text, html)
 	}
 }
 
@@ -235,21 +218,6 @@ func TestRenderDutyReminderDigestGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for ext, got := range map[string]string{"txt": "Subject: " + subject + "\n\n" + text, "html": html} {
-			file := filepath.Join("testdata", name+"."+ext)
-			if *update {
-				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from the rendering:\n%s", file, got)
-			}
-		}
+		golden(t, name, subject, text, html)
 	}
 }

@@ -12,6 +12,28 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
+// golden compares a rendering with testdata/base.txt (the subject line,
+// then the text) and testdata/base.html, or rewrites them with -update.
+func golden(t *testing.T, base, subject, text, html string) {
+	t.Helper()
+	for ext, got := range map[string]string{"txt": "Subject: " + subject + "\n\n" + text, "html": html} {
+		file := filepath.Join("testdata", base+"."+ext)
+		if *update {
+			if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatalf("%v (run with -update to create it)", err)
+		}
+		if got != string(want) {
+			t.Errorf("%s differs from the rendering:\n%s", file, got)
+		}
+	}
+}
+
 var kinds = []string{mail.ChangeAdd, mail.ChangeReplace, mail.ChangeRemove, mail.ChangeLocation, mail.ChangePurpose}
 
 // change is a complete sub-processor notice, as C7 asks for it.
@@ -132,21 +154,6 @@ func TestRenderGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for ext, got := range map[string]string{"txt": "Subject: " + subject + "\n\n" + text, "html": html} {
-			file := filepath.Join("testdata", "subprocessor_change."+lang+"."+ext)
-			if *update {
-				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from the rendering:\n%s", file, got)
-			}
-		}
+		golden(t, "subprocessor_change."+lang, subject, text, html)
 	}
 }

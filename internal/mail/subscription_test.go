@@ -1,8 +1,6 @@
 package mail_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -138,22 +136,7 @@ func TestRenderSubscriberGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for ext, got := range map[string]string{"txt": "Subject: " + subject + "\n\n" + text, "html": html} {
-				file := filepath.Join("testdata", name+"."+lang+"."+ext)
-				if *update {
-					if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(file)
-				if err != nil {
-					t.Fatalf("%v (run with -update to create it)", err)
-				}
-				if got != string(want) {
-					t.Errorf("%s differs from the rendering:\n%s", file, got)
-				}
-			}
+			golden(t, name+"."+lang, subject, text, html)
 		}
 	}
 }
