@@ -100,6 +100,7 @@ type BulletinRecipient struct {
 	CustomerID     int64         `json:"customer_id"`
 	Customer       string        `json:"customer"`
 	DueAt          *time.Time    `json:"due_at"`
+	Zone           string        `json:"zone"`       // the time zone of the agreement whose terms set it; empty without
 	ClauseIDs      []string      `json:"clause_ids"` // the clause of its terms that set the deadline
 	NotifiedAt     *time.Time    `json:"notified_at"`
 	Late           time.Duration `json:"-"`

@@ -17,6 +17,7 @@ type bulletinCopy struct {
 	t         target
 	due       *time.Time // nil: its terms set no deadline
 	clauseIDs []string   // the clause that set the deadline
+	zone      string     // the time zone of the terms that set it
 	channels  []string
 	notify    []art28.ContactRole
 	// fromClause is set once an agreement's clause has chosen the
@@ -116,6 +117,7 @@ func (db *DB) planAgreement(ctx context.Context, tx *Tx, b *art28.Bulletin, c *b
 	if due != nil {
 		c.due = due
 	}
+	c.zone = tm.TimeZone
 	if len(clause.Implements) > 0 {
 		c.clauseIDs = clause.Implements
 	}

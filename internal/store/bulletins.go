@@ -100,8 +100,8 @@ func (db *DB) issueBulletin(ctx context.Context, tx *Tx, a art28.Actor, b *art28
 	ids := make([]int64, len(plan))
 	b.Late = 0
 	for i, c := range plan {
-		if ids[i], err = tx.insert(ctx, `INSERT INTO bulletin_recipients (bulletin_id, customer_id, due_at, clause_ids)
-			VALUES (?, ?, ?, ?)`, b.ID, c.t.customerID, nullTime(c.due), jsonText(c.clauseIDs)); err != nil {
+		if ids[i], err = tx.insert(ctx, `INSERT INTO bulletin_recipients (bulletin_id, customer_id, due_at, clause_ids, zone)
+			VALUES (?, ?, ?, ?, ?)`, b.ID, c.t.customerID, nullTime(c.due), jsonText(c.clauseIDs), c.zone); err != nil {
 			return err
 		}
 		if b.SentAt != nil && c.due != nil && c.due.Before(*b.SentAt) {
@@ -322,7 +322,7 @@ func (s *Bulletins) BulletinRecipients(ctx context.Context, id int64) (list []*a
 		if _, err := findBulletin(ctx, tx, a, id); err != nil {
 			return err
 		}
-		rows, err := tx.query(ctx, `SELECT r.customer_id, c.legal_name, r.due_at, r.clause_ids, b.sent_at, r.acknowledged_at,
+		rows, err := tx.query(ctx, `SELECT r.customer_id, c.legal_name, r.due_at, r.zone, r.clause_ids, b.sent_at, r.acknowledged_at,
 			r.acknowledged_by FROM bulletin_recipients r JOIN customers c ON c.id = r.customer_id
 			JOIN bulletins b ON b.id = r.bulletin_id WHERE r.bulletin_id = ? ORDER BY c.legal_name, c.id`, id)
 		if err != nil {
@@ -333,7 +333,7 @@ func (s *Bulletins) BulletinRecipients(ctx context.Context, id int64) (list []*a
 			r := &art28.BulletinRecipient{}
 			var due, sent, acked sql.NullTime
 			var clauses string
-			if err := rows.Scan(&r.CustomerID, &r.Customer, &due, &clauses, &sent, &acked, &r.AcknowledgedBy); err != nil {
+			if err := rows.Scan(&r.CustomerID, &r.Customer, &due, &r.Zone, &clauses, &sent, &acked, &r.AcknowledgedBy); err != nil {
 				return err
 			}
 			r.DueAt, r.NotifiedAt, r.AcknowledgedAt = timePtr(due), timePtr(sent), timePtr(acked)

@@ -151,7 +151,7 @@ func TestBulletinDeadlines(t *testing.T) {
 			t.Fatalf("Acme's copy (2 hours): %+v", r)
 		}
 		if r := due[globex.CustomerID]; r.DueAt == nil || !r.DueAt.Equal(occurred.Add(24*time.Hour)) || r.LateSeconds != 0 ||
-			len(r.ClauseIDs) != 1 || r.ClauseIDs[0] != "G7.4" {
+			len(r.ClauseIDs) != 1 || r.ClauseIDs[0] != "G7.4" || r.Zone != "Europe/Berlin" {
 			t.Fatalf("Globex's copy (G7.4, 24 hours): %+v", r)
 		}
 		if own, err := all.Bulletins.Bulletin(acmeStaff, b.ID); err != nil || own.DueAt == nil || !own.DueAt.Equal(occurred.Add(2*time.Hour)) {
