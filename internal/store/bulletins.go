@@ -112,10 +112,36 @@ func (db *DB) issueBulletin(ctx context.Context, tx *Tx, a art28.Actor, b *art28
 	summary := fmt.Sprintf("issued %s bulletin %q to %d customers", b.Kind, b.Title, len(plan))
 	if b.SentAt == nil {
 		summary = fmt.Sprintf("recorded %s bulletin %q for %d customers, withheld: %s", b.Kind, b.Title, len(plan), b.WithheldReason)
+		if err := withheldDuty(ctx, tx, b, plan); err != nil {
+			return err
+		}
 	} else if err := queueBulletin(ctx, tx, plan, ids); err != nil {
 		return err
 	}
 	return tx.record(ctx, a, "bulletin.issue", "bulletin", b.ID, 0, summary)
+}
+
+// withheldDuty opens, for a withheld bulletin with a deadline, the duty to
+// send it by the earliest one: the privacy officers are reminded of it
+// like any duty. It names no customer, so that no customer sees it before
+// the bulletin may be told.
+func withheldDuty(ctx context.Context, tx *Tx, b *art28.Bulletin, plan []*bulletinCopy) error {
+	var due *time.Time
+	for _, c := range plan {
+		if c.due != nil && (due == nil || c.due.Before(*due)) {
+			due = c.due
+		}
+	}
+	if due == nil {
+		return nil
+	}
+	d := &art28.Duty{Kind: "bulletin.withheld", Title: "Send the withheld bulletin: " + b.Title, Clause: b.Kind.ClauseKey(),
+		ClauseIDs: b.ClauseIDs, OpenedAt: b.OccurredAt, DueAt: *due}
+	if err := insertDuty(ctx, tx, d); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, `UPDATE bulletins SET duty_id = ? WHERE id = ?`, d.ID, b.ID)
+	return err
 }
 
 // queueBulletin writes the deliveries of each customer's copy.
@@ -176,6 +202,10 @@ func (s *Bulletins) SendBulletin(ctx context.Context, id int64) (b *art28.Bullet
 			return err
 		}
 		if _, err := tx.exec(ctx, `UPDATE bulletins SET sent_at = ?, sent_by = ? WHERE id = ?`, tx.Now, a.Name, id); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE duties SET state = ?, closed_at = ?, closed_by = ? WHERE state = ?
+			AND id = (SELECT duty_id FROM bulletins WHERE id = ?)`, art28.DutyDone, tx.Now, a.Name, art28.DutyOpen, id); err != nil {
 			return err
 		}
 		if b, err = findBulletin(ctx, tx, a, id); err != nil {

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -190,6 +191,27 @@ func TestBulletinDeadlines(t *testing.T) {
 			!list[0].DueAt.Equal(soon) || list[0].NotifiedAt != nil {
 			t.Fatalf("the withheld copy: %+v", list)
 		}
+		// Its duty: the processor's (no customer's), due when the processing starts.
+		withheldDuties := func(a context.Context) []*art28.Duty {
+			list, _, err := all.Duties.Duties(a, art28.DutyFilter{Page: art28.Page{Limit: 100}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []*art28.Duty
+			for _, d := range list {
+				if d.Kind == "bulletin.withheld" {
+					out = append(out, d)
+				}
+			}
+			return out
+		}
+		duties := withheldDuties(po)
+		if len(duties) != 1 || !duties[0].DueAt.Equal(soon) || duties[0].CustomerID != 0 || duties[0].State != art28.DutyOpen {
+			t.Fatalf("the withheld bulletin's duty: %+v", duties)
+		}
+		if seen := withheldDuties(globexStaff); len(seen) != 0 {
+			t.Fatalf("Globex sees the withheld bulletin's duty: %+v", seen)
+		}
 		sent, err := all.Bulletins.SendBulletin(po, withheld.ID)
 		if err != nil || sent.SentAt == nil || sent.Late != 0 {
 			t.Fatalf("send: %v %+v", err, sent)
@@ -199,6 +221,9 @@ func TestBulletinDeadlines(t *testing.T) {
 		}
 		if _, err := all.Bulletins.Bulletin(globexStaff, withheld.ID); err != nil {
 			t.Fatalf("Globex cannot see it once sent: %v", err)
+		}
+		if d, err := all.Duties.Duty(po, duties[0].ID); err != nil || d.State != art28.DutyDone {
+			t.Fatalf("the duty after sending: %v %+v", err, d)
 		}
 		_, err = all.Bulletins.SendBulletin(po, withheld.ID)
 		testrig.WantError(t, err, art28.ECONFLICT, "sent_at")
