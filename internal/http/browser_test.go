@@ -430,3 +430,84 @@ func seedDemo(t *testing.T, app *testrig.App) {
 		}
 	}
 }
+
+// A bulletin in a real browser: the privacy team issues a disruption
+// (G7.4) to every running customer, backdated to when it learned of it;
+// its page shows each customer's deadline from its own terms (seed 003's
+// 24-hour target, in Berlin time) and that both were told on time; Acme's
+// admin acknowledges it in the portal, and the staff's page shows it.
+func TestBrowserBulletin(t *testing.T) {
+	tab := newBrowserTab(t)
+	app := testrig.NewApp(t, store.SQLite)
+	f := newIncidentFixture(t, app) // Globex and Acme on seed 003's terms
+	acmeID := f.Customers["acme"].ID
+	base := app.HTTP.URL
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+
+	if err := chromedp.Do(tab,
+		chromedp.Navigate(base+"/bulletins"),
+		chromedp.WaitVisible(css(`input[name="email"]`)),
+		chromedp.SendKeys(css(`input[name="email"]`), testrig.OwnerEmail),
+		chromedp.SendKeys(css(`input[name="password"]`), testrig.OwnerPassword),
+		chromedp.Click(css(`form[action="/signin"] button[type="submit"]`)),
+		chromedp.WaitVisible(css(`form.bulletin-form select[name="kind"]`)),
+		chromedp.SetValue(css(`select[name="kind"]`), "disruption"),
+		chromedp.SendKeys(css(`input[name="title"]`), "Storage outage in FRA1"),
+		chromedp.SendKeys(css(`textarea[name="body"]`), "Our storage in Frankfurt was unavailable for two hours."),
+		chromedp.SetValue(css(`input[name="occurred_at"]`), "2027-03-01T07:00"),
+		chromedp.SetValue(css(`select[name="zone"]`), "UTC"),
+	); err != nil {
+		t.Fatalf("sign in and fill the bulletin: %v", err)
+	}
+	if resp, err := chromedp.RunResponse(tab, chromedp.Click(css(`form.bulletin-form button[name="issue"]`))); err != nil || resp.Status != 200 {
+		t.Fatalf("issue: %v, %v", resp, err)
+	}
+	if err := chromedp.Do(tab, chromedp.WaitVisible(css(`table.bulletin-recipients`))); err != nil {
+		t.Fatalf("the bulletin's page: %v", err)
+	}
+	row, err := chromedp.Run(tab, chromedp.Text(css(fmt.Sprintf(`#recipient-%d`, acmeID))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"G7.4", "2027-03-02 08:00 CET", "2027-03-02 07:00 UTC", "on time", "not yet"} {
+		if !strings.Contains(row, want) {
+			t.Errorf("Acme's row lacks %q: %q", want, row)
+		}
+	}
+	page, err := chromedp.Run(tab, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	acme, cancel := chromedp.NewContext(tab, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(acme,
+		chromedp.Navigate(base+"/portal/bulletins"),
+		chromedp.WaitVisible(css(`input[name="email"]`)),
+		chromedp.SendKeys(css(`input[name="email"]`), "admin@acme.example"),
+		chromedp.SendKeys(css(`input[name="password"]`), testrig.FixturePassword),
+		chromedp.Click(css(`form[action="/signin"] button[type="submit"]`)),
+		chromedp.WaitVisible(css(`article.bulletin form.ack button[type="submit"]`)),
+	); err != nil {
+		t.Fatalf("Acme's portal: %v", err)
+	}
+	card, err := chromedp.Run(acme, chromedp.Text(css(`article.bulletin`)))
+	if err != nil || !strings.Contains(card, "Storage outage in FRA1") || !strings.Contains(card, "unavailable for two hours") {
+		t.Fatalf("Acme's bulletin: %q, %v", card, err)
+	}
+	if resp, err := chromedp.RunResponse(acme, chromedp.Click(css(`article.bulletin form.ack button[type="submit"]`))); err != nil || resp.Status != 200 {
+		t.Fatalf("acknowledge: %v, %v", resp, err)
+	}
+	if err := chromedp.Do(acme, chromedp.WaitVisible(css(`article.bulletin .badge.acknowledged`))); err != nil {
+		t.Fatalf("after acknowledging: %v", err)
+	}
+
+	page, _, _ = strings.Cut(page, "?") // another URL than the one shown, so that the page is loaded anew
+	if err := chromedp.Do(tab, chromedp.Navigate(page), chromedp.WaitVisible(css(`table.bulletin-recipients`))); err != nil {
+		t.Fatal(err)
+	}
+	acked, err := chromedp.Run(tab, chromedp.Text(css(fmt.Sprintf(`#recipient-%d td.acked`, acmeID))))
+	if err != nil || !strings.Contains(acked, "2027-03-01") {
+		t.Fatalf("Acme's acknowledgement on the staff's page: %q, %v", acked, err)
+	}
+}

@@ -35,6 +35,9 @@ func TestUIBulletins(t *testing.T) {
 
 	p := staff.get("/bulletins").want(t, http.StatusOK)
 	wantCSRF(t, p)
+	if cc := p.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("a signed-in page may be cached: Cache-Control %q", cc)
+	}
 	if cur, _ := p.Doc.Find(`header nav a[aria-current]`).Attr("href"); cur != "/bulletins" {
 		t.Errorf("navigation marks %q", cur)
 	}

@@ -38,6 +38,7 @@ type uiBrowser struct {
 type uiPage struct {
 	Status int
 	URL    *url.URL
+	Header http.Header
 	Doc    *goquery.Document
 }
 
@@ -63,7 +64,7 @@ func (b *uiBrowser) do(req *http.Request) uiPage {
 	if v, ok := doc.Find(`input[name="csrf"]`).First().Attr("value"); ok {
 		b.csrf = v
 	}
-	return uiPage{Status: resp.StatusCode, URL: resp.Request.URL, Doc: doc}
+	return uiPage{Status: resp.StatusCode, URL: resp.Request.URL, Header: resp.Header, Doc: doc}
 }
 
 // get opens a page.
