@@ -31,7 +31,7 @@ func termsCommand(args []string, stdout, stderr io.Writer) error {
 // termsCheck prints every error of every file and fails if there is one.
 func termsCheck(files []string, stdout, stderr io.Writer) error {
 	if len(files) == 0 {
-		return errors.New("usage: art28 terms check FILE...")
+		return errors.New("usage: art28 terms check FILE [FILE ...]")
 	}
 	bad := 0
 	for _, f := range files {
