@@ -26,15 +26,20 @@ type bulletinCopy struct {
 }
 
 // bulletinPlan reads the customers a bulletin goes to (those named, each
-// of which must exist, or every customer with a running agreement) and
-// works out each one's deadline from b.OccurredAt.
-func (db *DB) bulletinPlan(ctx context.Context, tx *Tx, b *art28.Bulletin) ([]*bulletinCopy, error) {
+// of which must exist, or every customer with a running agreement; or,
+// with issued set, those the issued bulletin of that ID went to) and works
+// out each one's deadline from b.OccurredAt.
+func (db *DB) bulletinPlan(ctx context.Context, tx *Tx, b *art28.Bulletin, issued int64) ([]*bulletinCopy, error) {
 	q := `SELECT c.id, c.legal_name, c.language, a.id, a.terms_version_id, COALESCE(a.terms_overrides, '')
 		FROM customers c LEFT JOIN agreements a ON a.customer_id = c.id AND a.status IN (?, ?) WHERE `
 	args := []any{art28.AgreementActive, art28.AgreementTerminating}
-	if b.AllRunning {
+	switch {
+	case issued != 0:
+		q += `c.id IN (SELECT customer_id FROM bulletin_recipients WHERE bulletin_id = ?)`
+		args = append(args, issued)
+	case b.AllRunning:
 		q += `a.id IS NOT NULL`
-	} else {
+	default:
 		q += `c.id IN (` + placeholders(len(b.CustomerIDs)) + `)`
 		for _, id := range b.CustomerIDs {
 			args = append(args, id)
@@ -64,13 +69,19 @@ func (db *DB) bulletinPlan(ctx context.Context, tx *Tx, b *art28.Bulletin) ([]*b
 	var plan []*bulletinCopy
 	for _, t := range targets {
 		if len(plan) == 0 || plan[len(plan)-1].t.customerID != t.customerID {
-			plan = append(plan, &bulletinCopy{t: t, channels: []string{art28.ChannelEmail}, clauseIDs: []string{}})
+			c := &bulletinCopy{t: t, channels: []string{art28.ChannelEmail}, clauseIDs: []string{}}
+			if b.ProcessingFrom != nil {
+				// G4.5: told before the processing starts, whatever the
+				// terms say of a period.
+				c.due, c.clauseIDs = b.ProcessingFrom, b.Kind.Clauses()
+			}
+			plan = append(plan, c)
 		}
 		if err := db.planAgreement(ctx, tx, b, plan[len(plan)-1], t); err != nil {
 			return nil, err
 		}
 	}
-	if !b.AllRunning && len(plan) != len(b.CustomerIDs) {
+	if issued == 0 && !b.AllRunning && len(plan) != len(b.CustomerIDs) {
 		return nil, art28.FieldError("customer_ids", "names a customer that does not exist")
 	}
 	if len(plan) == 0 {
@@ -82,10 +93,6 @@ func (db *DB) bulletinPlan(ctx context.Context, tx *Tx, b *art28.Bulletin) ([]*b
 // planAgreement folds one running agreement of a customer into its copy:
 // the earliest deadline wins, with its clause's recipients and channels.
 func (db *DB) planAgreement(ctx context.Context, tx *Tx, b *art28.Bulletin, c *bulletinCopy, t target) error {
-	if b.ProcessingFrom != nil {
-		// G4.5: told before the processing starts, whatever the terms say.
-		c.due, c.clauseIDs = b.ProcessingFrom, b.Kind.Clauses()
-	}
 	if t.agreementID == 0 {
 		return nil
 	}

@@ -23,17 +23,19 @@ var _ art28.BulletinService = (*Bulletins)(nil)
 const eventBulletin = "bulletin"
 
 // bulletinColumns reads a bulletin with its counts; for a customer's
-// staff, acknowledged_at is their customer's.
+// staff, acknowledged_at and due_at are their customer's, and they do not
+// see how many others were told late, nor the legal ground on which it
+// was withheld.
 func bulletinColumns(a art28.Actor) string {
-	cols := `b.id, b.kind, b.title, b.body, b.clause_ids, b.all_running, b.occurred_at, b.processing_from, b.withheld_reason,
-		b.issued_at, b.issued_by, b.sent_at, b.sent_by,
-		(SELECT COUNT(*) FROM bulletin_recipients r WHERE r.bulletin_id = b.id),
-		(SELECT COUNT(*) FROM bulletin_recipients r WHERE r.bulletin_id = b.id AND r.due_at < b.sent_at),
-		(SELECT COUNT(*) FROM bulletin_recipients r WHERE r.bulletin_id = b.id AND r.acknowledged_at IS NOT NULL)`
+	reason, late, own := `b.withheld_reason`,
+		`(SELECT COUNT(*) FROM bulletin_recipients r WHERE r.bulletin_id = b.id AND r.due_at < b.sent_at)`, `NULL, NULL`
 	if a.IsCustomer() {
-		return cols + `, r.acknowledged_at, r.due_at`
+		reason, late, own = `''`, `0`, `r.acknowledged_at, r.due_at`
 	}
-	return cols + `, NULL, NULL`
+	return `b.id, b.kind, b.title, b.body, b.clause_ids, b.all_running, b.occurred_at, b.processing_from, ` + reason + `,
+		b.issued_at, b.issued_by, b.sent_at, b.sent_by,
+		(SELECT COUNT(*) FROM bulletin_recipients r WHERE r.bulletin_id = b.id), ` + late + `,
+		(SELECT COUNT(*) FROM bulletin_recipients r WHERE r.bulletin_id = b.id AND r.acknowledged_at IS NOT NULL), ` + own
 }
 
 // bulletinFrom is the FROM of a bulletin read: a customer's staff read
@@ -83,7 +85,11 @@ func (db *DB) issueBulletin(ctx context.Context, tx *Tx, a art28.Actor, b *art28
 		b.OccurredAt = tx.Now
 	}
 	b.OccurredAt = b.OccurredAt.UTC().Truncate(time.Microsecond)
-	plan, err := db.bulletinPlan(ctx, tx, b)
+	if b.ProcessingFrom != nil {
+		start := b.ProcessingFrom.UTC().Truncate(time.Microsecond) // both databases keep microseconds
+		b.ProcessingFrom = &start
+	}
+	plan, err := db.bulletinPlan(ctx, tx, b, 0)
 	if err != nil {
 		return err
 	}
@@ -112,7 +118,7 @@ func (db *DB) issueBulletin(ctx context.Context, tx *Tx, a art28.Actor, b *art28
 	summary := fmt.Sprintf("issued %s bulletin %q to %d customers", b.Kind, b.Title, len(plan))
 	if b.SentAt == nil {
 		summary = fmt.Sprintf("recorded %s bulletin %q for %d customers, withheld: %s", b.Kind, b.Title, len(plan), b.WithheldReason)
-		if err := withheldDuty(ctx, tx, b, plan); err != nil {
+		if err := withheldDuty(ctx, tx, a, b, plan); err != nil {
 			return err
 		}
 	} else if err := queueBulletin(ctx, tx, plan, ids); err != nil {
@@ -125,7 +131,7 @@ func (db *DB) issueBulletin(ctx context.Context, tx *Tx, a art28.Actor, b *art28
 // send it by the earliest one: the privacy officers are reminded of it
 // like any duty. It names no customer, so that no customer sees it before
 // the bulletin may be told.
-func withheldDuty(ctx context.Context, tx *Tx, b *art28.Bulletin, plan []*bulletinCopy) error {
+func withheldDuty(ctx context.Context, tx *Tx, a art28.Actor, b *art28.Bulletin, plan []*bulletinCopy) error {
 	var due *time.Time
 	for _, c := range plan {
 		if c.due != nil && (due == nil || c.due.Before(*due)) {
@@ -137,7 +143,7 @@ func withheldDuty(ctx context.Context, tx *Tx, b *art28.Bulletin, plan []*bullet
 	}
 	d := &art28.Duty{Kind: "bulletin.withheld", Title: "Send the withheld bulletin: " + b.Title, Clause: b.Kind.ClauseKey(),
 		ClauseIDs: b.ClauseIDs, OpenedAt: b.OccurredAt, DueAt: *due}
-	if err := insertDuty(ctx, tx, d); err != nil {
+	if err := openDuty(ctx, tx, a, d); err != nil {
 		return err
 	}
 	_, err := tx.exec(ctx, `UPDATE bulletins SET duty_id = ? WHERE id = ?`, d.ID, b.ID)
@@ -177,12 +183,23 @@ func (s *Bulletins) SendBulletin(ctx context.Context, id int64) (b *art28.Bullet
 		if b, err = findBulletin(ctx, tx, a, id); err != nil {
 			return err
 		}
-		if b.SentAt != nil {
+		// Claimed first: a second send, even one racing this one on
+		// PostgreSQL, finds it sent and writes nothing.
+		claimed, err := tx.exec(ctx, `UPDATE bulletins SET sent_at = ?, sent_by = ? WHERE id = ? AND sent_at IS NULL`,
+			tx.Now, a.Name, id)
+		if err != nil {
+			return err
+		}
+		if n, err := claimed.RowsAffected(); err != nil || n == 0 {
+			if b, err = findBulletin(ctx, tx, a, id); err != nil || b.SentAt == nil {
+				return err
+			}
 			return conflict("sent_at", "It was sent on %s.", b.SentAt.Format("2006-01-02 15:04 UTC"))
 		}
 		// The plan is worked out again for its recipients and channels;
 		// the deadlines stay those recorded when it was issued.
-		customers, err := int64s(ctx, tx, `SELECT customer_id FROM bulletin_recipients WHERE bulletin_id = ? ORDER BY customer_id`, id)
+		plan, err := s.db.bulletinPlan(ctx, tx, &art28.Bulletin{Kind: b.Kind, OccurredAt: b.OccurredAt,
+			ProcessingFrom: b.ProcessingFrom}, id)
 		if err != nil {
 			return err
 		}
@@ -190,18 +207,10 @@ func (s *Bulletins) SendBulletin(ctx context.Context, id int64) (b *art28.Bullet
 		if err != nil {
 			return err
 		}
-		plan, err := s.db.bulletinPlan(ctx, tx, &art28.Bulletin{Kind: b.Kind, CustomerIDs: customers,
-			OccurredAt: b.OccurredAt, ProcessingFrom: b.ProcessingFrom})
-		if err != nil {
-			return err
-		}
 		if len(ids) != len(plan) {
 			return fmt.Errorf("bulletin %d: %d recipients but %d planned", id, len(ids), len(plan))
 		}
 		if err := queueBulletin(ctx, tx, plan, ids); err != nil {
-			return err
-		}
-		if _, err := tx.exec(ctx, `UPDATE bulletins SET sent_at = ?, sent_by = ? WHERE id = ?`, tx.Now, a.Name, id); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `UPDATE duties SET state = ?, closed_at = ?, closed_by = ? WHERE state = ?

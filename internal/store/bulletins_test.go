@@ -155,7 +155,8 @@ func TestBulletinDeadlines(t *testing.T) {
 			len(r.ClauseIDs) != 1 || r.ClauseIDs[0] != "G7.4" || r.Zone != "Europe/Berlin" {
 			t.Fatalf("Globex's copy (G7.4, 24 hours): %+v", r)
 		}
-		if own, err := all.Bulletins.Bulletin(acmeStaff, b.ID); err != nil || own.DueAt == nil || !own.DueAt.Equal(occurred.Add(2*time.Hour)) {
+		if own, err := all.Bulletins.Bulletin(acmeStaff, b.ID); err != nil || own.DueAt == nil || !own.DueAt.Equal(occurred.Add(2*time.Hour)) ||
+			own.Late != 0 {
 			t.Fatalf("Acme's own view: %v %+v", err, own)
 		}
 		_, err = all.Bulletins.BulletinRecipients(acmeStaff, b.ID)
@@ -219,8 +220,8 @@ func TestBulletinDeadlines(t *testing.T) {
 		if count(globex.CustomerID) <= sentBefore {
 			t.Fatal("sending the withheld bulletin queued no delivery")
 		}
-		if _, err := all.Bulletins.Bulletin(globexStaff, withheld.ID); err != nil {
-			t.Fatalf("Globex cannot see it once sent: %v", err)
+		if seen, err := all.Bulletins.Bulletin(globexStaff, withheld.ID); err != nil || seen.WithheldReason != "" {
+			t.Fatalf("Globex once it is sent: %v %+v", err, seen)
 		}
 		if d, err := all.Duties.Duty(po, duties[0].ID); err != nil || d.State != art28.DutyDone {
 			t.Fatalf("the duty after sending: %v %+v", err, d)
@@ -265,6 +266,61 @@ func TestDPOChangeTellsCustomers(t *testing.T) {
 		}
 		if _, again, _ := all.Bulletins.Bulletins(owner, art28.Page{}); again != n {
 			t.Fatalf("a change of address told the customers of a DPO change: %d bulletins", again)
+		}
+	})
+}
+
+// Two sends of one withheld bulletin at once (two clicks; on two replicas
+// only the claim in SendBulletin keeps it to one):
+// one sends it, the other is told it was sent, and each customer gets one
+// copy.
+func TestSendBulletinOnce(t *testing.T) {
+	testrig.EachDB(t, func(t *testing.T, db *store.DB) {
+		f := testrig.Seed(t, db)
+		all := store.All(db)
+		po := testrig.As(testrig.PrivacyOfficer)
+		globex := f.Agreements["globex"].CustomerID
+		b := &art28.Bulletin{Kind: art28.BulletinAuthorityAction, Title: "An order", Body: "An authority orders an audit.",
+			CustomerIDs: []int64{globex}, WithheldReason: "The order forbids telling yet."}
+		if err := all.Bulletins.IssueBulletin(po, b); err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() {
+				_, err := all.Bulletins.SendBulletin(po, b.ID)
+				errs <- err
+			}()
+		}
+		sent, refused := 0, 0
+		for range 2 {
+			switch err := <-errs; art28.ErrorCode(err) {
+			case "":
+				sent++
+			case art28.ECONFLICT:
+				refused++
+			default:
+				t.Fatalf("send: %v", err)
+			}
+		}
+		if sent != 1 || refused != 1 {
+			t.Fatalf("%d sent, %d refused; want one of each", sent, refused)
+		}
+		list, _, err := all.Deliveries.Deliveries(po, art28.DeliveryFilter{Event: "bulletin"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]int{}
+		for _, d := range list {
+			seen[d.Channel+" "+d.Recipient]++
+		}
+		for k, n := range seen {
+			if n != 1 {
+				t.Errorf("%s has %d deliveries of the bulletin", k, n)
+			}
+		}
+		if len(seen) == 0 {
+			t.Error("no delivery was queued")
 		}
 	})
 }

@@ -14,7 +14,8 @@ import (
 // transaction as its activity entry: the privacy officers are told of
 // every reminder, and the owners too of an escalation. A batch of few
 // reminders is e-mailed one message per reminder, whose deliveries point
-// at the duty_reminders row; a batch of many (a breach opens a duty per
+// at the duty_reminders row, unless a digest of the group is still
+// gathering, which they join; a batch of many (a breach opens a duty per
 // agreement, all falling due together) is e-mailed as one digest per group
 // of recipients, a reminder_digests row. These are messages to the
 // processor's own staff, so their deliveries name no customer: a
@@ -39,7 +40,9 @@ const digestAbove = 3
 // its own transaction, so a breach reaching ten thousand agreements is
 // fifty batches, and they should make one message, not fifty. A later
 // batch joins the digest unless it is within digestJoinBefore of being
-// sent (the outbox may be about to read it).
+// sent, or sealed: the outbox seals a digest before it reads its list
+// (ReminderDigestMailing), so a reminder is never added to a list already
+// read.
 const (
 	digestGather     = time.Minute
 	digestJoinBefore = 20 * time.Second
@@ -163,11 +166,22 @@ func (m *reminderMail) send(ctx context.Context, deliveries *bulkInsert, to []co
 	}
 	now := m.tx.Now
 	var open int64
-	err := m.tx.queryRow(ctx, `SELECT id FROM reminder_digests WHERE escalations_only = ? AND send_at > ?
+	err := m.tx.queryRow(ctx, `SELECT id FROM reminder_digests WHERE escalations_only = ? AND sealed_at IS NULL AND send_at > ?
 		ORDER BY id DESC LIMIT 1`, escalationsOnly, now.Add(digestJoinBefore)).Scan(&open)
 	switch {
 	case err == nil:
-		return m.digestItems(ctx, open, reminders) // its deliveries are written already
+		// Take the digest unless the outbox has sealed it since: on
+		// PostgreSQL this waits for an outbox sealing it, then finds it
+		// sealed, and a new digest is started instead.
+		taken, err := m.tx.exec(ctx, `UPDATE reminder_digests SET send_at = send_at WHERE id = ? AND sealed_at IS NULL`, open)
+		if err != nil {
+			return err
+		}
+		if n, err := taken.RowsAffected(); err != nil {
+			return err
+		} else if n == 1 {
+			return m.digestItems(ctx, open, reminders) // its deliveries are written already
+		}
 	case err != sql.ErrNoRows:
 		return err
 	}
@@ -293,6 +307,15 @@ type DigestReminder struct {
 // work and needs no actor.
 func (db *DB) ReminderDigestMailing(ctx context.Context, digestID int64) (m *ReminderDigestMailing, err error) {
 	defer art28.Wrap(&err, "store.ReminderDigestMailing")
+	// Sealed first: a batch of the sweep still writing waits for this, or
+	// finds the digest sealed and starts another, so no reminder joins a
+	// digest after its list was read.
+	if err := db.writeOne(ctx, func(ctx context.Context, tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE reminder_digests SET sealed_at = ? WHERE id = ? AND sealed_at IS NULL`, tx.Now, digestID)
+		return err
+	}); err != nil {
+		return nil, err
+	}
 	err = db.view(ctx, func(tx *Tx) error {
 		m = &ReminderDigestMailing{ID: digestID}
 		err := tx.queryRow(ctx, `SELECT escalations_only, created_at FROM reminder_digests WHERE id = ?`,

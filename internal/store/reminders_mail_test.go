@@ -444,8 +444,9 @@ func TestReminderDigestFew(t *testing.T) {
 // A sweep larger than one of the sweeper's batches (a breach reaching
 // hundreds of agreements) still makes one digest per group: each later
 // batch joins the digest the first one opened, which waits a minute for
-// them. A sweep after the digest went out opens a new one; a few
-// reminders while a digest gathers join it rather than mail one by one.
+// them. A few reminders while a digest gathers join it rather than mail
+// one by one; once the outbox has read the digest (which seals it),
+// nothing joins it any more; a later sweep opens a new one.
 func TestReminderDigestSpansTheSweep(t *testing.T) {
 	clock := testrig.NewClock(time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC))
 	testrig.EachDB(t, func(t *testing.T, db *store.DB) {
@@ -462,9 +463,13 @@ func TestReminderDigestSpansTheSweep(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		late := &art28.Duty{Kind: "measures.review", Title: "Review the measures", OpenedAt: t0, DueAt: t0.Add(100*time.Hour + time.Minute)} // half its period at 50 h 30 s
-		if err := all.Duties.OpenDuty(sys, late); err != nil {
-			t.Fatal(err)
+		for _, d := range []*art28.Duty{
+			{Kind: "measures.review", Title: "Review the measures", OpenedAt: t0, DueAt: t0.Add(100*time.Hour + time.Minute)},   // half its period at 50 h 30 s
+			{Kind: "measures.review", Title: "Review the backups", OpenedAt: t0, DueAt: t0.Add(100*time.Hour + 70*time.Second)}, // at 50 h 35 s
+		} {
+			if err := all.Duties.OpenDuty(sys, d); err != nil {
+				t.Fatal(err)
+			}
 		}
 		r := art28.Reminders{At: []float64{0.5, 0.9}, Escalate: 24 * time.Hour}
 		sweep := func(at time.Duration) {
@@ -480,16 +485,23 @@ func TestReminderDigestSpansTheSweep(t *testing.T) {
 			t.Fatalf("%d digest deliveries for one sweep of %d, want one to each officer: %v", n, many, digests)
 		}
 		first := digests["po@processor.example"][0]
-		if m, err := db.ReminderDigestMailing(ctx, first); err != nil || len(m.Reminders) != many {
-			t.Fatalf("the sweep's digest (%v): %d reminders, want %d", err, len(m.Reminders), many)
-		}
 		// 30 s later, the review's reminder joins the gathering digest.
 		sweep(50*time.Hour + 30*time.Second)
 		if single, n := byRecipient(t, all, "duty_reminder"); n != 0 {
 			t.Errorf("a reminder mailed on its own while a digest gathers: %v", single)
 		}
+		// The outbox reads it (and so seals it): the sweep's and the review's.
+		if m, err := db.ReminderDigestMailing(ctx, first); err != nil || len(m.Reminders) != many+1 {
+			t.Fatalf("the sweep's digest (%v): %d reminders, want %d", err, len(m.Reminders), many+1)
+		}
+		// A reminder after the outbox read it does not join it: it goes
+		// on its own (one of a few), and the digest read again is as sent.
+		sweep(50*time.Hour + 35*time.Second)
+		if single, n := byRecipient(t, all, "duty_reminder"); n != 2 {
+			t.Errorf("the reminder after the digest was read: %d deliveries, want one to each officer: %v", n, single)
+		}
 		if m, _ := db.ReminderDigestMailing(ctx, first); len(m.Reminders) != many+1 {
-			t.Errorf("the digest has %d reminders, want %d with the review's", len(m.Reminders), many+1)
+			t.Errorf("the sealed digest has %d reminders, want %d", len(m.Reminders), many+1)
 		}
 		// At 90% of the period, a new sweep: a new digest.
 		sweep(90 * time.Hour)

@@ -10,7 +10,8 @@ CREATE TABLE reminder_digests (
     id INTEGER PRIMARY KEY,
     escalations_only BOOLEAN NOT NULL,
     created_at TIMESTAMP NOT NULL,
-    send_at TIMESTAMP NOT NULL -- its deliveries wait until then for the rest of the sweep
+    send_at TIMESTAMP NOT NULL, -- its deliveries wait until then for the rest of the sweep
+    sealed_at TIMESTAMP -- set by the outbox before it reads the list: nothing joins after
 );
 CREATE INDEX reminder_digests_gathering ON reminder_digests (send_at);
 
