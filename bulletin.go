@@ -80,10 +80,12 @@ type Bulletin struct {
 	SentAt         *time.Time   `json:"sent_at"` // nil while withheld
 	SentBy         string       `json:"sent_by,omitempty"`
 	Recipients     int          `json:"recipients"` // customers told
-	// Late counts the customers told after their deadline; for a
-	// customer's staff, DueAt is their own deadline.
-	Late  int        `json:"late"`
-	DueAt *time.Time `json:"due_at,omitempty"`
+	// Late counts the customers told after their deadline, of Deadlines
+	// whose terms set one; for a customer's staff both are 0 and DueAt is
+	// their own deadline.
+	Late      int        `json:"late"`
+	Deadlines int        `json:"deadlines"`
+	DueAt     *time.Time `json:"due_at,omitempty"`
 	// Acknowledged is, for a customer's staff, when their customer
 	// acknowledged; for the processor, how many have.
 	AcknowledgedAt *time.Time `json:"acknowledged_at,omitempty"`

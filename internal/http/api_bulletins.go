@@ -91,9 +91,6 @@ func (s *Server) apiBulletinRecipients(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []*art28.BulletinRecipient{}
-	}
 	return ok(w, newList(list, len(list), art28.Page{Limit: len(list)}))
 }
 

@@ -66,6 +66,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if ctx != r.Context() {
 			r = r.WithContext(ctx)
 		}
+		if _, signed := art28.ActorFrom(ctx); signed {
+			// What a signed-in request gets back is one account's data (a
+			// page, a breach's documentation, an export): no cache keeps
+			// it, so that it is not shown again after signing out nor
+			// stale after a change.
+			w.Header().Set("Cache-Control", "no-store")
+		}
 		next.ServeHTTP(w, r)
 	})
 }

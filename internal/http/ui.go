@@ -103,12 +103,6 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
-	if v.Signed {
-		// A signed-in page holds one account's data: no cache keeps it,
-		// so that it is not shown again from the cache after signing out
-		// (the back button) nor stale after a change.
-		h.Set("Cache-Control", "no-store")
-	}
 	w.WriteHeader(status)
 	_, err := buf.WriteTo(w)
 	return err

@@ -38,6 +38,9 @@ func TestUIBulletins(t *testing.T) {
 	if cc := p.Header.Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("a signed-in page may be cached: Cache-Control %q", cc)
 	}
+	if cc := staff.get("/api/v1/bulletins").Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("a signed-in API answer may be cached: Cache-Control %q", cc)
+	}
 	if cur, _ := p.Doc.Find(`header nav a[aria-current]`).Attr("href"); cur != "/bulletins" {
 		t.Errorf("navigation marks %q", cur)
 	}

@@ -47,9 +47,11 @@ func opError(op string, err error) *Error {
 }
 
 // broken reports whether the connection that produced err cannot be used
-// again: anything but an ordinary reply, and 421, with which a server
-// announces that it is closing the connection.
+// again: anything but an ordinary reply; 421, with which a server
+// announces that it is closing the connection; and a reply after which
+// the connection was lost (pipelining reads several).
 func broken(err error) bool {
 	var tp *textproto.Error
-	return !errors.As(err, &tp) || tp.Code == 421
+	var lost connLost
+	return !errors.As(err, &tp) || tp.Code == 421 || errors.As(err, &lost)
 }

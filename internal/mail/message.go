@@ -15,7 +15,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
@@ -289,10 +288,7 @@ type writer interface{ Write([]byte) (int, error) }
 // into CRLF, so s may use either convention.
 func writeQP(w writer, s string) error {
 	qp := quotedprintable.NewWriter(w)
-	if strings.Contains(s, "\r\n") {
-		s = strings.ReplaceAll(s, "\r\n", "\n")
-	}
-	if _, err := io.WriteString(qp, s); err != nil {
+	if _, err := qp.Write([]byte(strings.ReplaceAll(s, "\r\n", "\n"))); err != nil {
 		return err
 	}
 	return qp.Close()

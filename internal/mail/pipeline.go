@@ -48,20 +48,31 @@ func pipelinedMail(c *smtp.Client, from, to string, msg []byte) (op string, star
 	if err := t.W.Flush(); err != nil {
 		return "MAIL", false, err
 	}
-	// The three replies come in order; a reply that is not the one
-	// expected is a *textproto.Error and the next can still be read, any
-	// other error ends the connection.
+	// The three replies come in order. A reply other than the one
+	// expected is a *textproto.Error, and the next reply can still be
+	// read; any other error means the connection is gone, and then a
+	// refusal read before it is what the caller is told (a bad address
+	// stays a permanent failure), with the connection marked lost.
 	_, _, mailErr := t.ReadResponse(250)
 	if mailErr != nil && !isReply(mailErr) {
 		return "MAIL", false, mailErr
 	}
 	_, _, rcptErr := t.ReadResponse(25)
 	if rcptErr != nil && !isReply(rcptErr) {
-		return "RCPT", mailErr == nil, rcptErr
+		if mailErr != nil {
+			return "MAIL", false, connLost{mailErr}
+		}
+		return "RCPT", true, rcptErr
 	}
 	_, _, dataErr := t.ReadResponse(354)
 	if dataErr != nil && !isReply(dataErr) {
-		return "DATA", mailErr == nil, dataErr
+		switch {
+		case mailErr != nil:
+			return "MAIL", false, connLost{mailErr}
+		case rcptErr != nil:
+			return "RCPT", true, connLost{rcptErr}
+		}
+		return "DATA", true, dataErr
 	}
 	if mailErr != nil || rcptErr != nil {
 		if dataErr == nil {
@@ -96,3 +107,9 @@ func isReply(err error) bool {
 	var tp *textproto.Error
 	return errors.As(err, &tp)
 }
+
+// connLost is a server's refusal after which the connection was lost: the
+// refusal is the error, and the connection is not used again (broken).
+type connLost struct{ error }
+
+func (e connLost) Unwrap() error { return e.error }

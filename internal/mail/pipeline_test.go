@@ -14,7 +14,8 @@ import (
 // scriptedServer is an SMTP server that answers each command from replies
 // and records what it read: the edge cases of pipelining that no real
 // server here produces (one that does not offer it; one that accepts DATA
-// after refusing the recipient). It serves one connection.
+// after refusing the recipient, or hangs up after a reply, when the reply
+// ends in "|close"). It serves one connection.
 func scriptedServer(t *testing.T, ehlo string, replies map[string]string) (addr string, got chan []string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -75,7 +76,11 @@ func scriptedServer(t *testing.T, ehlo string, replies map[string]string) (addr 
 				if rep == "" {
 					rep = "250 ok"
 				}
+				rep, hangUp := strings.CutSuffix(rep, "|close")
 				reply(rep)
+				if hangUp {
+					return
+				}
 			}
 		}
 	}()
@@ -109,6 +114,22 @@ func TestSendPipelinedDataAfterRefusal(t *testing.T) {
 	}
 	lines := <-got
 	if strings.Contains(strings.Join(lines, " "), "<end of data>") {
+		t.Errorf("a message body was sent: %q", lines)
+	}
+}
+
+// A server that refuses the recipient and then drops the connection: the
+// refusal is what counts (a bad address is a permanent failure, not a
+// network error to retry), and the connection is not used again.
+func TestSendPipelinedRefusalThenDrop(t *testing.T) {
+	addr, got := scriptedServer(t, "250-scripted\r\n250 PIPELINING", map[string]string{"RCPT": "550 no such user|close"})
+	s := newSender(t, mail.Config{Addr: addr, StartTLS: mail.StartTLSOff, Conns: 1})
+	err := s.Send(context.Background(), testMessage())
+	var e *mail.Error
+	if !errors.As(err, &e) || e.Op != "RCPT" || e.Code != 550 || !mail.IsPermanent(err) {
+		t.Fatalf("got %#v, want the RCPT refusal 550, permanent", err)
+	}
+	if lines := <-got; strings.Contains(strings.Join(lines, " "), "<end of data>") {
 		t.Errorf("a message body was sent: %q", lines)
 	}
 }

@@ -399,32 +399,13 @@ type BreachMailing struct {
 // BreachMailing reads a breach notice for its deliveries.
 func (db *DB) BreachMailing(ctx context.Context, noticeID int64) (m *BreachMailing, err error) {
 	defer art28.Wrap(&err, "store.BreachMailing")
-	err = db.view(ctx, func(tx *Tx) error {
-		m = &BreachMailing{Zone: "UTC"}
-		n, err := scanBreachNotice(tx.queryRow(ctx, `SELECT `+breachNoticeColumns+` FROM breach_notices WHERE id = ?`, noticeID))
-		if err == sql.ErrNoRows {
-			return errNotFound("Breach notice", noticeID)
-		} else if err != nil {
-			return err
-		}
-		m.Notice = n
-		var clauses string
-		var version sql.NullInt64
-		var overrides string
-		if err := tx.queryRow(ctx, `SELECT i.title, b.aware_at, c.legal_name, b.clause_ids, a.terms_version_id, a.terms_overrides
-			FROM incidents i JOIN breach_clocks b ON b.incident_id = i.id JOIN customers c ON c.id = b.customer_id
-			JOIN agreements a ON a.id = b.agreement_id WHERE i.id = ? AND b.agreement_id = ?`, n.IncidentID, n.AgreementID).Scan(
-			&m.Incident, &m.AwareAt, &m.Customer, &clauses, &version, &overrides); err != nil {
-			return err
-		}
-		m.AwareAt = m.AwareAt.UTC()
-		if m.Clauses, err = fromJSON[[]string](clauses); err != nil {
-			return err
-		}
-		if t, err := db.agreementTerms(ctx, tx, version, overrides); err == nil && t != nil {
-			m.Zone = t.TimeZone
-		}
-		return nil
-	})
-	return m, err
+	list, err := db.BreachMailings(ctx, []int64{noticeID})
+	if err != nil {
+		return nil, err
+	}
+	m, ok := list[noticeID]
+	if !ok {
+		return nil, errNotFound("Breach notice", noticeID)
+	}
+	return m, nil
 }

@@ -27,14 +27,15 @@ const eventBulletin = "bulletin"
 // see how many others were told late, nor the legal ground on which it
 // was withheld.
 func bulletinColumns(a art28.Actor) string {
-	reason, late, own := `b.withheld_reason`,
-		`(SELECT COUNT(*) FROM bulletin_recipients r WHERE r.bulletin_id = b.id AND r.due_at < b.sent_at)`, `NULL, NULL`
+	reason, late, deadlines, own := `b.withheld_reason`,
+		`(SELECT COUNT(*) FROM bulletin_recipients r WHERE r.bulletin_id = b.id AND r.due_at < b.sent_at)`,
+		`(SELECT COUNT(*) FROM bulletin_recipients r WHERE r.bulletin_id = b.id AND r.due_at IS NOT NULL)`, `NULL, NULL`
 	if a.IsCustomer() {
-		reason, late, own = `''`, `0`, `r.acknowledged_at, r.due_at`
+		reason, late, deadlines, own = `''`, `0`, `0`, `r.acknowledged_at, r.due_at`
 	}
 	return `b.id, b.kind, b.title, b.body, b.clause_ids, b.all_running, b.occurred_at, b.processing_from, ` + reason + `,
 		b.issued_at, b.issued_by, b.sent_at, b.sent_by,
-		(SELECT COUNT(*) FROM bulletin_recipients r WHERE r.bulletin_id = b.id), ` + late + `,
+		(SELECT COUNT(*) FROM bulletin_recipients r WHERE r.bulletin_id = b.id), ` + late + `, ` + deadlines + `,
 		(SELECT COUNT(*) FROM bulletin_recipients r WHERE r.bulletin_id = b.id AND r.acknowledged_at IS NOT NULL), ` + own
 }
 
@@ -53,7 +54,7 @@ func scanBulletin(row interface{ Scan(...any) error }) (*art28.Bulletin, error) 
 	var clauses string
 	var processing, sent, acked, due sql.NullTime
 	if err := row.Scan(&b.ID, &b.Kind, &b.Title, &b.Body, &clauses, &b.AllRunning, &b.OccurredAt, &processing, &b.WithheldReason,
-		&b.IssuedAt, &b.IssuedBy, &sent, &b.SentBy, &b.Recipients, &b.Late, &b.Acknowledged, &acked, &due); err != nil {
+		&b.IssuedAt, &b.IssuedBy, &sent, &b.SentBy, &b.Recipients, &b.Late, &b.Deadlines, &b.Acknowledged, &acked, &due); err != nil {
 		return nil, err
 	}
 	b.OccurredAt, b.IssuedAt = b.OccurredAt.UTC(), b.IssuedAt.UTC()
@@ -104,11 +105,14 @@ func (db *DB) issueBulletin(ctx context.Context, tx *Tx, a art28.Actor, b *art28
 		return err
 	}
 	ids := make([]int64, len(plan))
-	b.Late = 0
+	b.Late, b.Deadlines = 0, 0
 	for i, c := range plan {
 		if ids[i], err = tx.insert(ctx, `INSERT INTO bulletin_recipients (bulletin_id, customer_id, due_at, clause_ids, zone)
 			VALUES (?, ?, ?, ?, ?)`, b.ID, c.t.customerID, nullTime(c.due), jsonText(c.clauseIDs), c.zone); err != nil {
 			return err
+		}
+		if c.due != nil {
+			b.Deadlines++
 		}
 		if b.SentAt != nil && c.due != nil && c.due.Before(*b.SentAt) {
 			b.Late++

@@ -137,7 +137,7 @@ func TestBulletinDeadlines(t *testing.T) {
 		if err := all.Bulletins.IssueBulletin(po, b); err != nil {
 			t.Fatal(err)
 		}
-		if b.Recipients != 2 || b.Late != 1 || b.SentAt == nil || !b.OccurredAt.Equal(occurred) {
+		if b.Recipients != 2 || b.Late != 1 || b.Deadlines != 2 || b.SentAt == nil || !b.OccurredAt.Equal(occurred) {
 			t.Fatalf("bulletin %+v", b)
 		}
 		recipients, err := all.Bulletins.BulletinRecipients(po, b.ID)

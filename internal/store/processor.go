@@ -117,14 +117,14 @@ func dpoChangeBody(before, after *art28.ProcessorProfile) string {
 	var body string
 	switch {
 	case now == "":
-		body = "We no longer name a data protection officer."
-	case before.DPOName == after.DPOName || before.DPOName == "":
-		body = "Our data protection officer's contact details are now: " + now + "."
+		body = "We no longer name a data protection officer. Please address questions about the processing of your data to us directly."
+	case after.DPOName != "" && before.DPOName != "" && after.DPOName != before.DPOName:
+		body = "We have a new data protection officer: " + now + ". Please use these details from now on for questions about the processing of your data."
 	default:
-		body = "We have a new data protection officer: " + now + "."
+		body = "Our data protection officer's contact details are now: " + now + ". Please use them from now on for questions about the processing of your data."
 	}
 	if was != "" {
 		body += "\n\nBefore this change: " + was + "."
 	}
-	return body + "\n\nPlease use these details from now on for questions about the processing of your data."
+	return body
 }
