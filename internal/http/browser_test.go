@@ -492,7 +492,8 @@ func TestBrowserBulletin(t *testing.T) {
 		t.Fatalf("Acme's portal: %v", err)
 	}
 	card, err := chromedp.Run(acme, chromedp.Text(css(`article.bulletin`)))
-	if err != nil || !strings.Contains(card, "Storage outage in FRA1") || !strings.Contains(card, "unavailable for two hours") {
+	if err != nil || !strings.Contains(card, "Storage outage in FRA1") || !strings.Contains(card, "unavailable for two hours") ||
+		!strings.Contains(card, "Due under our agreement by 2027-03-02 07:00 UTC") || !strings.Contains(card, "sent on time") {
 		t.Fatalf("Acme's bulletin: %q, %v", card, err)
 	}
 	if resp, err := chromedp.RunResponse(acme, chromedp.Click(css(`article.bulletin form.ack button[type="submit"]`))); err != nil || resp.Status != 200 {

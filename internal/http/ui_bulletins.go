@@ -67,6 +67,15 @@ func (b bulletinRow) KindText() string { return bulletinKindText(b.Kind) }
 // Clauses are the clause IDs it is given under, as text.
 func (b bulletinRow) Clauses() string { return strings.Join(b.ClauseIDs, ", ") }
 
+// LateBy is, for a customer's own copy, how late it was sent after the
+// deadline its agreement set, in words; empty when on time or without one.
+func (b bulletinRow) LateBy() string {
+	if b.DueAt == nil || b.SentAt == nil || !b.SentAt.After(*b.DueAt) {
+		return ""
+	}
+	return humanDuration(b.SentAt.Sub(*b.DueAt))
+}
+
 // bulletinKindOption is a kind the form offers, with its clauses.
 type bulletinKindOption struct {
 	Value   string
