@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,14 +39,7 @@ func newPublicFixture(t *testing.T) *publicFixture {
 		DPOName: "Dana Privacy", DPOEmail: "dpo@acme-cloud.example", DPOPhone: "+49 30 1234567"}); err != nil {
 		t.Fatal(err)
 	}
-	genz, err := os.ReadFile("../../examples/genz-saas-v1.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, _, err := app.Store.Terms.ImportTerms(ctx, "dpa-standard", art28.TermsImport{Content: string(genz)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := testrig.SeedTerms(t, app.Store, ctx, "genz-saas-v1.yaml")
 	if _, err := app.Store.Terms.SetAgreementTerms(ctx, f.Agreements["globex"].ID, v.ID, ""); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -28,14 +27,7 @@ func newNoticeFixture(t *testing.T, app *testrig.App, consent bool, before func(
 	t.Helper()
 	f := testrig.Seed(t, app.DB)
 	po := testrig.As(testrig.PrivacyOfficer)
-	genz, err := os.ReadFile("../../examples/genz-saas-v1.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, _, err := app.Store.Terms.ImportTerms(po, "dpa-standard", art28.TermsImport{Content: string(genz)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := testrig.SeedTerms(t, app.Store, po, "genz-saas-v1.yaml")
 	if _, err := app.Store.Terms.SetAgreementTerms(po, f.Agreements["globex"].ID, v.ID, ""); err != nil {
 		t.Fatal(err)
 	}

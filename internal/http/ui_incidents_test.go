@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -27,14 +26,7 @@ func newIncidentFixture(t testing.TB, app *testrig.App) *testrig.Fixtures {
 		Country: "DE", DPOName: "Dana Schutz", DPOEmail: "dpo@hosting.example"}); err != nil {
 		t.Fatal(err)
 	}
-	genz, err := os.ReadFile("../../examples/genz-saas-v1.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, _, err := app.Store.Terms.ImportTerms(po, "dpa-standard", art28.TermsImport{Content: string(genz)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := testrig.SeedTerms(t, app.Store, po, "genz-saas-v1.yaml")
 	acme := f.Agreements["acme"]
 	if _, err := app.Store.Agreements.ConcludeAgreement(po, acme.ID, art28.Conclusion{Method: art28.ConcludedSignature,
 		AcceptedBy: "Acme CEO", AcceptedAt: app.Clock.Now()}); err != nil {

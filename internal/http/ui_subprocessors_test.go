@@ -546,14 +546,7 @@ func TestUIPortalConsent(t *testing.T) {
 	app := testrig.NewApp(t, store.SQLite)
 	f := testrig.Seed(t, app.DB)
 	po := testrig.As(testrig.PrivacyOfficer)
-	genz, err := os.ReadFile("../../examples/genz-saas-v1.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, _, err := app.Store.Terms.ImportTerms(po, "dpa-standard", art28.TermsImport{Content: string(genz)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := testrig.SeedTerms(t, app.Store, po, "genz-saas-v1.yaml")
 	if _, err := app.Store.Terms.SetAgreementTerms(po, f.Agreements["globex"].ID, v.ID, ""); err != nil {
 		t.Fatal(err)
 	}

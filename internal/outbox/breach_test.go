@@ -3,7 +3,6 @@ package outbox_test
 import (
 	"context"
 	netmail "net/mail"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -27,14 +26,7 @@ func TestOutboxDeliversBreachNotice(t *testing.T) {
 		f := testrig.Seed(t, db)
 		all := store.All(db)
 		po := testrig.As(testrig.PrivacyOfficer)
-		genz, err := os.ReadFile("../../examples/genz-saas-v1.yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, _, err := all.Terms.ImportTerms(po, "dpa-standard", art28.TermsImport{Content: string(genz)})
-		if err != nil {
-			t.Fatal(err)
-		}
+		v := testrig.SeedTerms(t, all, po, "genz-saas-v1.yaml")
 		globex := f.Agreements["globex"]
 		if _, err := all.Terms.SetAgreementTerms(po, globex.ID, v.ID, ""); err != nil {
 			t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	netmail "net/mail"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -32,14 +31,7 @@ func announced(t testing.TB, db *store.DB, url string) store.AllServices {
 	f := testrig.Seed(t, db)
 	all := store.All(db)
 	po := testrig.As(testrig.PrivacyOfficer)
-	genz, err := os.ReadFile("../../examples/genz-saas-v1.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, _, err := all.Terms.ImportTerms(po, "dpa-standard", art28.TermsImport{Content: string(genz)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := testrig.SeedTerms(t, all, po, "genz-saas-v1.yaml")
 	globex := f.Agreements["globex"]
 	if _, err := all.Terms.SetAgreementTerms(po, globex.ID, v.ID, ""); err != nil {
 		t.Fatal(err)

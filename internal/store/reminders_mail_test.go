@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -28,14 +27,7 @@ func TestReminderDeliveries(t *testing.T) {
 		f := testrig.Seed(t, db)
 		all := store.All(db)
 		globex := f.Agreements["globex"]
-		genz, err := os.ReadFile("../../examples/genz-saas-v1.yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, _, err := all.Terms.ImportTerms(sys, "dpa-standard", art28.TermsImport{Content: string(genz)})
-		if err != nil {
-			t.Fatal(err)
-		}
+		v := testrig.SeedTerms(t, all, sys, "genz-saas-v1.yaml")
 		if _, err := all.Terms.SetAgreementTerms(sys, globex.ID, v.ID, ""); err != nil {
 			t.Fatal(err)
 		}
