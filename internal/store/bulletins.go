@@ -104,18 +104,32 @@ func (db *DB) issueBulletin(ctx context.Context, tx *Tx, a art28.Actor, b *art28
 		b.IssuedAt, b.IssuedBy, nullTime(b.SentAt), b.SentBy); err != nil {
 		return err
 	}
-	ids := make([]int64, len(plan))
+	// One statement per batch of recipients: a bulletin to every running
+	// customer (a DPO change) may have as many as there are customers.
+	ids := make([]int64, 0, len(plan))
+	recipients := newBulkInsert(tx, "bulletin_recipients", "bulletin_id, customer_id, due_at, clause_ids, zone",
+		"id, customer_id", fanoutBatch)
+	defer recipients.close()
 	b.Late, b.Deadlines = 0, 0
-	for i, c := range plan {
-		if ids[i], err = tx.insert(ctx, `INSERT INTO bulletin_recipients (bulletin_id, customer_id, due_at, clause_ids, zone)
-			VALUES (?, ?, ?, ?, ?)`, b.ID, c.t.customerID, nullTime(c.due), jsonText(c.clauseIDs), c.zone); err != nil {
+	for start := 0; start < len(plan); start += fanoutBatch {
+		batch := plan[start:min(start+fanoutBatch, len(plan))]
+		for _, c := range batch {
+			if err := recipients.add(ctx, b.ID, c.t.customerID, nullTime(c.due), jsonText(c.clauseIDs), c.zone); err != nil {
+				return err
+			}
+			if c.due != nil {
+				b.Deadlines++
+			}
+			if b.SentAt != nil && c.due != nil && c.due.Before(*b.SentAt) {
+				b.Late++
+			}
+		}
+		byCustomer, err := recipients.returnedIDs(ctx)
+		if err != nil {
 			return err
 		}
-		if c.due != nil {
-			b.Deadlines++
-		}
-		if b.SentAt != nil && c.due != nil && c.due.Before(*b.SentAt) {
-			b.Late++
+		for _, c := range batch {
+			ids = append(ids, byCustomer[c.t.customerID])
 		}
 	}
 	b.Recipients = len(plan)

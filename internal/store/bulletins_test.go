@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -321,6 +322,38 @@ func TestSendBulletinOnce(t *testing.T) {
 		}
 		if len(seen) == 0 {
 			t.Error("no delivery was queued")
+		}
+	})
+}
+
+// A bulletin to more customers than one batch of recipient rows (250):
+// every customer has its copy, and each sees it.
+func TestBulletinToManyCustomers(t *testing.T) {
+	testrig.EachDB(t, func(t *testing.T, db *store.DB) {
+		testrig.Seed(t, db)
+		all := store.All(db)
+		po := testrig.As(testrig.PrivacyOfficer)
+		var ids []int64
+		for i := range 260 {
+			c := &art28.Customer{LegalName: fmt.Sprintf("Customer %03d GmbH", i), Country: "DE"}
+			if err := all.Customers.CreateCustomer(po, c); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, c.ID)
+		}
+		b := &art28.Bulletin{Kind: art28.BulletinMeasures, Title: "A measure no longer holds", Body: "Our backups were not encrypted for a week.",
+			CustomerIDs: ids}
+		if err := all.Bulletins.IssueBulletin(po, b); err != nil || b.Recipients != len(ids) {
+			t.Fatalf("issue: %v, %d recipients", err, b.Recipients)
+		}
+		list, err := all.Bulletins.BulletinRecipients(po, b.ID)
+		if err != nil || len(list) != len(ids) {
+			t.Fatalf("recipients: %v, %d", err, len(list))
+		}
+		for _, id := range []int64{ids[0], ids[249], ids[250], ids[len(ids)-1]} {
+			if _, err := all.Bulletins.Bulletin(testrig.As(testrig.CustomerMember(id)), b.ID); err != nil {
+				t.Errorf("customer %d: %v", id, err)
+			}
 		}
 	})
 }
