@@ -1,6 +1,7 @@
-// Command art28-fanout measures the fan-out of a sub-processor change: the
-// announcement to every running agreement, and the delivery of its emails
-// through a crash of the server. See docs/performance.md and
+// Command art28-fanout measures fan-outs to every running agreement: a
+// sub-processor change's announcement and the delivery of its emails
+// through a crash of the server, a breach's clocks and notices, and a
+// bulletin. See docs/performance.md and
 // scripts/crash.sh.
 //
 //	art28-fanout fill -data DIR -agreements N
@@ -22,6 +23,14 @@
 //	    print the email deliveries by state; with -received (the sink's
 //	    -recipients file), also the recipients the database has a delivery
 //	    for that the sink never received, and the reverse.
+//	art28-fanout breach -data DIR [-runs 3]
+//	    record a breach reaching every filled customer, assess it and issue
+//	    the first notices, on fresh copies of DIR's database; time each step
+//	    against a bare insert of as many rows.
+//	art28-fanout bulletin -data DIR [-runs 3]
+//	    issue a bulletin (G7.4) to every customer with a running agreement,
+//	    each copy due under its own terms, on fresh copies of DIR's
+//	    database; time it against a bare insert of as many rows.
 //
 // The tool only writes where -data and the file flags point, and the sink
 // only listens on a loopback address.
@@ -38,6 +47,7 @@ const usage = `usage:
   art28-fanout sink -addr 127.0.0.1:2525 -expect N -out FILE [-progress FILE] [-recipients FILE]
   art28-fanout status -data DIR [-received FILE]
   art28-fanout breach -data DIR [-runs N]
+  art28-fanout bulletin -data DIR [-runs N]
 `
 
 func main() {
@@ -58,6 +68,8 @@ func main() {
 		err = statusCmd(args)
 	case "breach":
 		err = breachCmd(args)
+	case "bulletin":
+		err = bulletinCmd(args)
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return
