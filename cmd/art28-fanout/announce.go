@@ -34,32 +34,49 @@ func announceCmd(args []string) error {
 		return err
 	}
 	var ratios, rates []float64
-	for i := range *runs {
-		dir, err := os.MkdirTemp(filepath.Dir(filepath.Clean(*data)), "fanout-run-")
+	err := onCopies(*data, *runs, func(path string, run int) error {
+		prof := ""
+		if run == *runs {
+			prof = *cpuprofile
+		}
+		r, err := announceOnce(path, prof)
 		if err != nil {
 			return err
 		}
-		r, err := func() (*announceResult, error) {
-			defer os.RemoveAll(dir)
-			if err := copyDB(dbFile(*data), dbFile(dir)); err != nil {
-				return nil, err
-			}
-			prof := ""
-			if i == *runs-1 {
-				prof = *cpuprofile
-			}
-			return announceOnce(dbFile(dir), prof)
-		}()
-		if err != nil {
-			return fmt.Errorf("run %d: %w", i+1, err)
-		}
 		ratios = append(ratios, r.ratio())
 		rates = append(rates, float64(r.agreements)/r.elapsed.Seconds())
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	slices.Sort(ratios)
 	slices.Sort(rates)
 	fmt.Printf("%d runs: announce/baseline median %.1f× (min %.1f×, max %.1f×); agreements/s median %.0f (min %.0f, max %.0f)\n",
 		len(ratios), ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1], rates[len(rates)/2], rates[0], rates[len(rates)-1])
+	return nil
+}
+
+// onCopies runs once on a fresh copy of the filled database in data, runs
+// times, numbering the runs from 1, so that every run starts from the same
+// state and data stays as filled.
+func onCopies(data string, runs int, once func(path string, run int) error) error {
+	for run := 1; run <= runs; run++ {
+		dir, err := os.MkdirTemp(filepath.Dir(filepath.Clean(data)), "fanout-run-")
+		if err != nil {
+			return err
+		}
+		err = func() error {
+			defer os.RemoveAll(dir)
+			if err := copyDB(dbFile(data), dbFile(dir)); err != nil {
+				return err
+			}
+			return once(dbFile(dir), run)
+		}()
+		if err != nil {
+			return fmt.Errorf("run %d: %w", run, err)
+		}
+	}
 	return nil
 }
 

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/art28/art28"
@@ -28,23 +26,7 @@ func breachCmd(args []string) error {
 	if *data == "" {
 		return errors.New("breach needs -data DIR")
 	}
-	for run := range *runs {
-		dir, err := os.MkdirTemp(filepath.Dir(filepath.Clean(*data)), "breach-run-")
-		if err != nil {
-			return err
-		}
-		err = func() error {
-			defer os.RemoveAll(dir)
-			if err := copyDB(dbFile(*data), dbFile(dir)); err != nil {
-				return err
-			}
-			return breachOnce(dbFile(dir), run+1)
-		}()
-		if err != nil {
-			return fmt.Errorf("run %d: %w", run+1, err)
-		}
-	}
-	return nil
+	return onCopies(*data, *runs, breachOnce)
 }
 
 func breachOnce(path string, run int) error {

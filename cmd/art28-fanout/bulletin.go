@@ -5,8 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/art28/art28"
@@ -25,23 +23,7 @@ func bulletinCmd(args []string) error {
 	if *data == "" {
 		return errors.New("bulletin needs -data DIR")
 	}
-	for run := range *runs {
-		dir, err := os.MkdirTemp(filepath.Dir(filepath.Clean(*data)), "bulletin-run-")
-		if err != nil {
-			return err
-		}
-		err = func() error {
-			defer os.RemoveAll(dir)
-			if err := copyDB(dbFile(*data), dbFile(dir)); err != nil {
-				return err
-			}
-			return bulletinOnce(dbFile(dir), run+1)
-		}()
-		if err != nil {
-			return fmt.Errorf("run %d: %w", run+1, err)
-		}
-	}
-	return nil
+	return onCopies(*data, *runs, bulletinOnce)
 }
 
 func bulletinOnce(path string, run int) error {
